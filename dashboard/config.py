@@ -1,0 +1,58 @@
+"""Settings from the environment (prefix OVERSIGHT_) or a .env file."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATA_DIR = Path("data")
+
+
+class DocketWeights(BaseSettings):
+    """Weights of the docket rules (indicators.md, Docket suggestions)."""
+
+    model_config = SettingsConfigDict(env_prefix="OVERSIGHT_DOCKET_", env_file=".env", extra="ignore")
+
+    death_in_custody: float = 5.0
+    stagnant: float = 2.0
+    pingpong: float = 3.0
+    no_spu_serious: float = 3.0
+    retaliation: float = 2.0
+    masked_qualification: float = 2.0
+    victim_uninformed: float = 1.0
+    same_family: float = 1.0
+    evidence_dismissed: float = 2.0
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="OVERSIGHT_", env_file=".env", extra="ignore")
+
+    #: Any SQLAlchemy URL; default: an SQLite file under data/, created on first start.
+    database_url: str = f"sqlite:///{DEFAULT_DATA_DIR / 'oversight.db'}"
+    #: Interface language: ru, kk or en.
+    language: str = "ru"
+    #: Load the documented and synthetic demo sets when the database is empty.
+    seed_on_first_start: bool = True
+    #: Size of the synthetic demo set loaded on first start.
+    synthetic_cases: int = 2000
+    #: A case closed within this many days before T still gets a docket suggestion.
+    docket_recent_days: int = 365
+    docket_weights: DocketWeights = Field(default_factory=DocketWeights)
+    #: Failed sign-ins before an account is locked, and for how long.
+    max_failed_logins: int = 5
+    lockout_minutes: int = 15
+    #: Sign-in: "password" (built-in accounts) or "oidc" (Streamlit st.login, see README).
+    auth_mode: str = "password"
+    #: Demo accounts (one per role) are created with the seed; off in production.
+    demo_accounts: bool = True
+    #: Seconds between checks of the shared data version (several app processes).
+    version_poll_seconds: float = 2.0
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings (cached; tests call `get_settings.cache_clear()`)."""
+    return Settings()

@@ -1,0 +1,111 @@
+"""One engine per URL, sessions through one context manager, migrations on start."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, event
+from sqlalchemy.pool import StaticPool
+from sqlmodel import Session, create_engine, select
+
+from db import models
+
+_MIGRATIONS = Path(__file__).parent / "migrations"
+_lock = threading.Lock()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`; SQLite files get their folder created, WAL and foreign keys."""
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[1] if "///" in url else ""
+        in_memory = path in ("", ":memory:")
+        if not in_memory:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            poolclass=StaticPool if in_memory else None,
+        )
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):  # pragma: no cover - trivial
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            if not in_memory:
+                cur.execute("PRAGMA journal_mode=WAL")
+                cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """A session that commits on success and rolls back on any error."""
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def alembic_config(engine_or_url: Engine | str):
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(_MIGRATIONS))
+    if isinstance(engine_or_url, str):
+        cfg.set_main_option("sqlalchemy.url", engine_or_url.replace("%", "%%"))
+    else:
+        cfg.attributes["engine"] = engine_or_url
+    return cfg
+
+
+def migrate(engine: Engine) -> None:
+    """`alembic upgrade head`, then the reference tables (regions, agencies)."""
+    from alembic import command
+
+    with _lock:
+        command.upgrade(alembic_config(engine), "head")
+        load_reference_data(engine)
+
+
+def load_reference_data(engine: Engine) -> None:
+    """Regions and agencies from the contract; idempotent."""
+    from dashboard.contract import AGENCIES, regions
+
+    with session_scope(engine) as s:
+        have_regions = set(s.exec(select(models.Region.code)).all())
+        for r in regions():
+            if r.code not in have_regions:
+                s.add(models.Region(code=r.code, name_en=r.name_en, name_ru=r.name_ru, name_kk=r.name_kk))
+        have_agencies = set(s.exec(select(models.Agency.code)).all())
+        for code, (name, family) in AGENCIES.items():
+            if code not in have_agencies:
+                s.add(models.Agency(code=code, name_en=name, family=family))
+        if s.get(models.DataVersion, 1) is None:
+            s.add(models.DataVersion(id=1, version=0))
+
+
+def data_version(engine: Engine) -> int:
+    """The shared data version (bumped by every write); keys every cache."""
+    with Session(engine) as s:
+        row = s.get(models.DataVersion, 1)
+        return row.version if row else 0
+
+
+def bump_version(session: Session) -> None:
+    """Bump the data version inside the caller's transaction."""
+    from sqlalchemy import update
+
+    session.exec(  # type: ignore[call-overload]
+        update(models.DataVersion)
+        .where(models.DataVersion.id == 1)
+        .values(version=models.DataVersion.version + 1, changed_at=models.utcnow())
+    )

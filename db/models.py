@@ -1,0 +1,198 @@
+"""All tables. Case and event columns carry the contract's text (dates keep their precision);
+the `*_on` columns hold the imputed day for sorting and filtering in SQL."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Region(SQLModel, table=True):
+    __tablename__ = "region"
+    code: str = Field(primary_key=True, max_length=8)
+    name_en: str
+    name_ru: str
+    name_kk: str
+
+
+class Agency(SQLModel, table=True):
+    __tablename__ = "agency"
+    code: str = Field(primary_key=True, max_length=32)
+    name_en: str
+    family: str = Field(index=True)
+
+
+class Case(SQLModel, table=True):
+    __tablename__ = "case_file"
+    case_id: str = Field(primary_key=True, max_length=64)
+    region: str = Field(foreign_key="region.code", index=True)
+    victim_name: str | None = None
+    identity_public: bool = False
+    victim_sex: str = "unknown"
+    victim_age: int | None = None
+    victim_status: str
+    incident_date: str
+    incident_on: date
+    place_type: str
+    unregistered_detention: bool | None = None
+    accused_agency: str = Field(foreign_key="agency.code", index=True)
+    allegations: str
+    harm: str
+    medical_evidence: str = "none"
+    lawyer: bool | None = None
+    ngo: str | None = None
+    complaint_date: str
+    complaint_on: date = Field(index=True)
+    complaint_channel: str
+    summary: str | None = Field(default=None, sa_column=Column(Text))
+    source: str | None = Field(default=None, sa_column=Column(Text))
+    synthetic: bool = Field(default=False, index=True)
+    imported_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Event(SQLModel, table=True):
+    __tablename__ = "event"
+    __table_args__ = (UniqueConstraint("case_id", "seq", name="uq_event_case_seq"),)
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: str = Field(foreign_key="case_file.case_id", index=True, max_length=64)
+    seq: int
+    event_date: str
+    event_on: date
+    event_type: str = Field(index=True)
+    agency: str = Field(foreign_key="agency.code")
+    to_agency: str | None = Field(default=None, foreign_key="agency.code")
+    qualification: str | None = None
+    detail: str | None = None
+    trigger: str | None = None
+    victim_informed_date: str | None = None
+    note: str | None = Field(default=None, sa_column=Column(Text))
+    source: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class DataVersion(SQLModel, table=True):
+    """One row; bumped on every write so caches in every app process can tell data changed."""
+
+    __tablename__ = "data_version"
+    id: int = Field(default=1, primary_key=True)
+    version: int = 0
+    changed_at: datetime = Field(default_factory=utcnow)
+
+
+class CommitteeSession(SQLModel, table=True):
+    __tablename__ = "committee_session"
+    id: int | None = Field(default=None, primary_key=True)
+    title: str
+    session_date: date
+    #: the half-year under review, e.g. "2015-H2"
+    period: str = Field(index=True)
+    period_start: date
+    period_end: date
+    #: as-of date of the frozen figures (default: end of the period or the session date)
+    as_of: date
+    members_present: str | None = Field(default=None, sa_column=Column(Text))
+    status: str = Field(default="planned")  # planned, held, closed
+    #: frozen indicators and docket suggestions, JSON, taken when the session is created
+    snapshot_json: str | None = Field(default=None, sa_column=Column(Text))
+    snapshot_taken_at: datetime | None = None
+    created_by: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    version: int = 1
+
+
+class DocketEntry(SQLModel, table=True):
+    __tablename__ = "docket_entry"
+    __table_args__ = (UniqueConstraint("session_id", "case_id", name="uq_docket_session_case"),)
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="committee_session.id", index=True)
+    case_id: str = Field(foreign_key="case_file.case_id", index=True, max_length=64)
+    origin: str = "suggested"  # suggested, manual
+    score: float = 0.0
+    #: rules that fired, JSON list
+    reasons_json: str = Field(default="[]", sa_column=Column(Text, nullable=False))
+    included: bool = True
+    #: reason for a manual addition or removal
+    manual_reason: str | None = Field(default=None, sa_column=Column(Text))
+    changed_by: str | None = None
+    changed_at: datetime = Field(default_factory=utcnow)
+
+
+class DocketComment(SQLModel, table=True):
+    __tablename__ = "docket_comment"
+    id: int | None = Field(default=None, primary_key=True)
+    docket_entry_id: int = Field(foreign_key="docket_entry.id", index=True)
+    author: str
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Recommendation(SQLModel, table=True):
+    __tablename__ = "recommendation"
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="committee_session.id", index=True)
+    kind: str  # systemic, case
+    case_id: str | None = Field(default=None, foreign_key="case_file.case_id", max_length=64)
+    addressee: str = Field(foreign_key="agency.code", index=True)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    due_date: date | None = None
+    #: indicators.md name of the indicator it targets (systemic), e.g. "spu_involvement_rate"
+    target_indicator: str | None = None
+    #: region the recommendation concerns, if any (for before/after of the indicator)
+    target_region: str | None = Field(default=None, foreign_key="region.code")
+    #: denormalised latest status, kept in step with the append-only history
+    status: str = Field(default="issued", index=True)
+    status_date: date | None = None
+    created_by: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    #: optimistic concurrency: a save must name the version it read
+    version: int = 1
+
+
+class RecommendationUpdate(SQLModel, table=True):
+    """Append-only history of a recommendation's follow-up."""
+
+    __tablename__ = "recommendation_update"
+    id: int | None = Field(default=None, primary_key=True)
+    recommendation_id: int = Field(foreign_key="recommendation.id", index=True)
+    status: str
+    status_date: date
+    evidence: str | None = Field(default=None, sa_column=Column(Text))
+    recorded_by: str
+    recorded_at: datetime = Field(default_factory=utcnow)
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "app_user"
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(unique=True, index=True, max_length=64)
+    full_name: str | None = None
+    role: str  # secretariat, member, spu_head, observer
+    password_hash: str | None = None
+    language: str | None = None
+    active: bool = True
+    failed_attempts: int = 0
+    locked_until: datetime | None = None
+    last_login_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class AuditLog(SQLModel, table=True):
+    """Append-only: sign-ins, failures, imports, changes (before/after), personal-data views."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_at_action", "at", "action"),)
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    username: str | None = Field(default=None, index=True)
+    action: str
+    entity: str | None = None
+    entity_id: str | None = None
+    before_json: str | None = Field(default=None, sa_column=Column(Text))
+    after_json: str | None = Field(default=None, sa_column=Column(Text))
+    detail: str | None = Field(default=None, sa_column=Column(Text))

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs everything and runs the whole test suite: lint, type check, the tests on SQLite and on
+# a temporary PostgreSQL server, and the real-browser tests in Debian's Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# System packages the tests need: Chromium (browser tests) and a PostgreSQL server.
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
+if [ ${#need[@]} -gt 0 ]; then
+  sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/pip install -q --disable-pip-version-check -e '.[dev]'
+
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+.venv/bin/mypy
+
+# A PostgreSQL server in a temporary directory on a free local port, stopped on exit.
+source scripts/postgres.sh
+postgres_start
+trap postgres_stop EXIT
+
+.venv/bin/python -m pytest "$@"

@@ -1,0 +1,62 @@
+"""Shared fixtures: a fresh migrated database per test, settings reset, the spec's examples."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from dashboard.config import get_settings
+from db.engine import make_engine, migrate
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+SPEC = SHARED / "spec"
+EXAMPLES = SPEC / "examples"
+ARTIFACTS = ROOT / "tests" / "artifacts"
+
+
+@pytest.fixture(autouse=True)
+def _reset_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """Every test starts from default settings, with no .env and its own data folder."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("OVERSIGHT_DATABASE_URL", f"sqlite:///{tmp_path / 'oversight.db'}")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def _backends() -> list[str]:
+    backends = ["sqlite"]
+    if os.environ.get("OVERSIGHT_TEST_POSTGRES_URL"):
+        backends.append("postgres")
+    return backends
+
+
+@pytest.fixture
+def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
+    engine = make_engine(f"sqlite:///{tmp_path / 'test.db'}")
+    migrate(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(params=_backends())
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A fresh, migrated database: SQLite always, PostgreSQL too when a server is configured."""
+    if request.param == "sqlite":
+        eng = make_engine(f"sqlite:///{tmp_path / 'test.db'}")
+        migrate(eng)
+        yield eng
+        eng.dispose()
+    else:
+        from tests.pg import fresh_postgres_database
+
+        with fresh_postgres_database(os.environ["OVERSIGHT_TEST_POSTGRES_URL"]) as url:
+            eng = make_engine(url)
+            migrate(eng)
+            yield eng
+            eng.dispose()
