@@ -21,9 +21,13 @@ fi
 .venv/bin/ruff format --check .
 .venv/bin/mypy
 
-# A PostgreSQL server in a temporary directory on a free local port, stopped on exit.
-source scripts/postgres.sh
-postgres_start
-trap postgres_stop EXIT
+# A PostgreSQL server in a temporary directory on a free local port, stopped on exit. A server of
+# your own is used instead when OVERSIGHT_TEST_POSTGRES_URL is already set (the tests create and
+# drop their own databases on it).
+if [ -z "${OVERSIGHT_TEST_POSTGRES_URL:-}" ]; then
+  source scripts/postgres.sh
+  trap postgres_stop EXIT
+  postgres_start
+fi
 
 .venv/bin/python -m pytest "$@"

@@ -60,3 +60,15 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
             migrate(eng)
             yield eng
             eng.dispose()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """The URL of a fresh, migrated PostgreSQL database; the test is skipped without a server."""
+    from tests.pg import fresh_postgres_database, server_url
+
+    url = server_url()
+    if not url:
+        pytest.skip("no PostgreSQL server (OVERSIGHT_TEST_POSTGRES_URL is not set)")
+    with fresh_postgres_database(url) as db_url:
+        yield db_url
