@@ -40,7 +40,11 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    connect_args = {}
+    if url.startswith("postgresql"):
+        # Timestamps are stored as UTC wall-clock (as on SQLite) whatever the server's time zone.
+        connect_args = {"options": "-c timezone=UTC"}
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
 
 
 @contextmanager
@@ -71,9 +75,31 @@ def migrate(engine: Engine) -> None:
     """`alembic upgrade head`, then the reference tables (regions, agencies)."""
     from alembic import command
 
-    with _lock:
+    with _lock, _migration_lock(engine):
         command.upgrade(alembic_config(engine), "head")
         load_reference_data(engine)
+
+
+#: key of the PostgreSQL advisory lock that serialises migrations of several app processes
+_MIGRATION_LOCK_KEY = 0x0F5E_2016
+
+
+@contextmanager
+def _migration_lock(engine: Engine) -> Iterator[None]:
+    """On PostgreSQL, one process at a time migrates (app replicas may start together)."""
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _MIGRATION_LOCK_KEY})
+        conn.commit()
+        try:
+            yield
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _MIGRATION_LOCK_KEY})
+            conn.commit()
 
 
 def load_reference_data(engine: Engine) -> None:
@@ -84,7 +110,11 @@ def load_reference_data(engine: Engine) -> None:
         have_regions = set(s.exec(select(models.Region.code)).all())
         for r in regions():
             if r.code not in have_regions:
-                s.add(models.Region(code=r.code, name_en=r.name_en, name_ru=r.name_ru, name_kk=r.name_kk))
+                s.add(
+                    models.Region(
+                        code=r.code, name_en=r.name_en, name_ru=r.name_ru, name_kk=r.name_kk
+                    )
+                )
         have_agencies = set(s.exec(select(models.Agency.code)).all())
         for code, (name, family) in AGENCIES.items():
             if code not in have_agencies:
@@ -103,9 +133,10 @@ def data_version(engine: Engine) -> int:
 def bump_version(session: Session) -> None:
     """Bump the data version inside the caller's transaction."""
     from sqlalchemy import update
+    from sqlmodel import col
 
     session.exec(  # type: ignore[call-overload]
         update(models.DataVersion)
-        .where(models.DataVersion.id == 1)
-        .values(version=models.DataVersion.version + 1, changed_at=models.utcnow())
+        .where(col(models.DataVersion.id) == 1)
+        .values(version=col(models.DataVersion.version) + 1, changed_at=models.utcnow())
     )
