@@ -1,0 +1,448 @@
+"""Charts: polars frame -> plotly figure. No Streamlit here.
+
+Readable on a laptop and on paper: white template, 14 px fonts, automatic margins so no label is
+cropped, colours that survive greyscale printing by also differing in marker shape.
+
+>>> fig = stagnation_chart(pl.DataFrame({"stagnation_days": [10, 100, 200, 400, None]}))
+>>> [int(v) for v in fig.data[0].y]
+[1, 1, 1, 1]
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import plotly.graph_objects as go
+import polars as pl
+
+from dashboard.contract import (
+    AGENCIES,
+    AGENCY_FAMILY,
+    NEGATIVE_DECISIONS,
+    REACTIVE_TRIGGERS,
+    REVERSALS,
+    TRIGGERS,
+    imputed_date,
+)
+from dashboard.i18n import N_, t
+
+FONT = {"family": "Arial, Helvetica, sans-serif", "size": 14, "color": "#222"}
+BLUE, RED, GREEN, GREY, ORANGE, PURPLE = (
+    "#1f5fa8",
+    "#c0392b",
+    "#2e8b57",
+    "#8a8a8a",
+    "#e08e0b",
+    "#6a3d9a",
+)
+
+
+def _layout(fig: go.Figure, *, title: str = "", height: int = 380) -> go.Figure:
+    fig.update_layout(
+        template="plotly_white",
+        font=FONT,
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}} if title else None,
+        height=height,
+        margin={"l": 10, "r": 30, "t": 50 if title else 20, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        hoverlabel={"font_size": 13},
+    )
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
+    return fig
+
+
+# --- funnel ------------------------------------------------------------------------------------
+
+FUNNEL_STAGES: tuple[tuple[str, str], ...] = (
+    ("complaints", N_("Complaints")),
+    ("criminal_case", N_("Criminal case opened")),
+    ("in_court", N_("Sent to court")),
+    ("convicted", N_("Conviction")),
+    ("custodial", N_("Custodial sentence")),
+)
+
+
+def funnel_frame(cohort: pl.DataFrame) -> pl.DataFrame:
+    """Per stage of the funnel: its count and the case_ids behind it (cohort = metrics rows)."""
+    rows = []
+    for stage, label in FUNNEL_STAGES:
+        sel = cohort if stage == "complaints" else cohort.filter(pl.col(stage).fill_null(False))
+        rows.append(
+            {
+                "stage": stage,
+                "label": t(label),
+                "count": sel.height,
+                "case_ids": sel["case_id"].to_list(),
+            }
+        )
+    return pl.DataFrame(
+        rows,
+        schema={
+            "stage": pl.String,
+            "label": pl.String,
+            "count": pl.Int64,
+            "case_ids": pl.List(pl.String),
+        },
+    )
+
+
+def funnel_chart(funnel: pl.DataFrame) -> go.Figure:
+    """Complaints → criminal case → in court → convicted → custodial, with % of complaints."""
+    fig = go.Figure(
+        go.Funnel(
+            y=funnel["label"].to_list(),
+            x=funnel["count"].to_list(),
+            customdata=funnel["stage"].to_list(),
+            textinfo="value+percent initial",
+            marker={"color": [BLUE, BLUE, ORANGE, GREEN, GREEN][: funnel.height]},
+            connector={"line": {"color": GREY, "width": 1}},
+        )
+    )
+    return _layout(fig, height=320)
+
+
+# --- trends and breakdowns --------------------------------------------------------------------
+
+
+def trend_chart(long: pl.DataFrame, indicators: list[str], labels: dict[str, str]) -> go.Figure:
+    """One line per indicator over half-years (long: group, indicator, value); rates in %."""
+    fig = go.Figure()
+    symbols = ["circle", "square", "diamond", "triangle-up", "x"]
+    colours = [BLUE, RED, GREEN, ORANGE, PURPLE]
+    for i, name in enumerate(indicators):
+        part = long.filter(pl.col("indicator") == name).sort("group")
+        vals = [None if v is None else v * 100 for v in part["value"].to_list()]
+        fig.add_trace(
+            go.Scatter(
+                x=part["group"].to_list(),
+                y=vals,
+                mode="lines+markers",
+                name=labels.get(name, name),
+                connectgaps=False,
+                marker={"symbol": symbols[i % 5], "size": 8, "color": colours[i % 5]},
+                line={"color": colours[i % 5], "width": 2},
+                customdata=part["group"].to_list(),
+            )
+        )
+    fig.update_yaxes(title=t("% of cases"), rangemode="tozero", ticksuffix=" %")
+    fig.update_xaxes(title=t("Half-year of the complaint"), type="category")
+    return _layout(fig, height=360)
+
+
+def ranked_bar(
+    df: pl.DataFrame, *, value: str = "value", label: str = "label", rate: bool = True
+) -> go.Figure:
+    """Horizontal bars, highest on top; groups with an empty denominator are shown as 'no cases'."""
+    df = df.with_columns(pl.col(value).cast(pl.Float64))
+    known = df.filter(pl.col(value).is_not_null()).sort(value)
+    unknown = df.filter(pl.col(value).is_null())
+    x = [v * 100 if rate else v for v in known[value].to_list()]
+    text = [
+        (f"{v:.1f} %" if rate else f"{v:g}") + (f"  ({n}/{d})" if "numerator" in df.columns else "")
+        for v, n, d in zip(
+            x,
+            known["numerator"].to_list() if "numerator" in df.columns else x,
+            known["denominator"].to_list() if "denominator" in df.columns else x,
+            strict=True,
+        )
+    ]
+    fig = go.Figure(
+        go.Bar(
+            y=known[label].to_list(),
+            x=x,
+            orientation="h",
+            text=text,
+            textposition="outside",
+            cliponaxis=False,
+            customdata=known["group"].to_list() if "group" in known.columns else None,
+            marker={"color": BLUE},
+        )
+    )
+    if unknown.height:
+        fig.add_trace(
+            go.Bar(
+                y=unknown[label].to_list(),
+                x=[0] * unknown.height,
+                orientation="h",
+                text=[t("no cases")] * unknown.height,
+                textposition="outside",
+                cliponaxis=False,
+                showlegend=False,
+                marker={"color": GREY},
+                customdata=unknown["group"].to_list() if "group" in unknown.columns else None,
+            )
+        )
+    top = max(x, default=0)
+    fig.update_xaxes(
+        ticksuffix=" %" if rate else "",
+        range=[0, (top or 1) * 1.35],
+        title=None,
+    )
+    fig.update_yaxes(
+        categoryorder="array", categoryarray=unknown[label].to_list() + known[label].to_list()
+    )
+    return _layout(fig, height=max(260, 28 * df.height + 60))
+
+
+# --- SPU -----------------------------------------------------------------------------------------
+
+
+def trigger_frame(spu_cases: pl.DataFrame) -> pl.DataFrame:
+    """Per SPU trigger: the number of SPU cases and whether it is reactive."""
+    counts = (
+        spu_cases.with_columns(pl.col("spu_trigger").fill_null("unknown"))
+        .group_by("spu_trigger")
+        .agg(pl.len().alias("count"), pl.col("case_id"))
+    )
+    base = pl.DataFrame({"spu_trigger": list(TRIGGERS)})
+    return (
+        base.join(counts, on="spu_trigger", how="left")
+        .with_columns(
+            pl.col("count").fill_null(0),
+            pl.col("case_id").fill_null(pl.lit([], dtype=pl.List(pl.String))),
+            pl.col("spu_trigger").is_in(list(REACTIVE_TRIGGERS)).alias("reactive"),
+        )
+        .rename({"case_id": "case_ids"})
+    )
+
+
+def trigger_chart(triggers: pl.DataFrame, labels: dict[str, str]) -> go.Figure:
+    """SPU cases by what brought the SPU in; reactive triggers (lawyer, court, media) in orange."""
+    df = triggers.sort("count")
+    fig = go.Figure(
+        go.Bar(
+            y=[labels.get(x, x) for x in df["spu_trigger"].to_list()],
+            x=df["count"].to_list(),
+            orientation="h",
+            text=df["count"].to_list(),
+            textposition="outside",
+            cliponaxis=False,
+            customdata=df["spu_trigger"].to_list(),
+            marker={
+                "color": [ORANGE if r else BLUE for r in df["reactive"].to_list()],
+                "pattern": {"shape": ["/" if r else "" for r in df["reactive"].to_list()]},
+            },
+        )
+    )
+    fig.update_xaxes(title=t("SPU cases"), rangemode="tozero")
+    return _layout(fig, height=300)
+
+
+# --- stagnation ----------------------------------------------------------------------------------
+
+STAGNATION_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
+    ("0–90", 0, 90),
+    ("91–180", 91, 180),
+    ("181–365", 181, 365),
+    (">365", 366, None),
+)
+
+
+def stagnation_bucket(expr: pl.Expr) -> pl.Expr:
+    """Days without any authority action -> bucket label ('0–90', '91–180', '181–365', '>365')."""
+    return (
+        pl.when(expr.is_null())
+        .then(None)
+        .when(expr <= 90)
+        .then(pl.lit("0–90"))
+        .when(expr <= 180)
+        .then(pl.lit("91–180"))
+        .when(expr <= 365)
+        .then(pl.lit("181–365"))
+        .otherwise(pl.lit(">365"))
+    )
+
+
+def stagnation_chart(open_cases: pl.DataFrame) -> go.Figure:
+    """Open cases by days since the last authority action; stagnant buckets in red shades."""
+    b = open_cases.select(stagnation_bucket(pl.col("stagnation_days")).alias("b"))["b"]
+    labels = [lbl for lbl, _, _ in STAGNATION_BUCKETS]
+    counts = [int((b == lbl).sum()) for lbl in labels]
+    fig = go.Figure(
+        go.Bar(
+            x=[t("{b} days", b=lbl) for lbl in labels],
+            y=counts,
+            text=counts,
+            textposition="outside",
+            cliponaxis=False,
+            customdata=labels,
+            marker={"color": [GREY, ORANGE, RED, "#7b1d12"]},
+        )
+    )
+    fig.update_yaxes(title=t("Open cases"), rangemode="tozero")
+    fig.update_xaxes(title=t("Days since the last authority action"), type="category")
+    return _layout(fig, height=320)
+
+
+# --- case timeline -------------------------------------------------------------------------------
+
+FAMILY_ORDER = (
+    "civil_society",
+    "oversight",
+    "MVD",
+    "ACA",
+    "KNB",
+    "prosecution",
+    "court",
+    "international",
+    "other",
+)
+
+
+def _marker(event_type: str) -> tuple[str, str, str]:
+    """event type -> (category msgid, symbol, colour)."""
+    if event_type in NEGATIVE_DECISIONS:
+        return N_("Negative decision"), "x", RED
+    if event_type in REVERSALS:
+        return N_("Reversal / case opened"), "triangle-up", GREEN
+    if event_type == "spu_involved":
+        return N_("SPU involved"), "star", PURPLE
+    if event_type in (
+        "indictment_to_court",
+        "trial_started",
+        "verdict",
+        "sentence",
+        "appeal_verdict",
+    ):
+        return N_("Court"), "square", ORANGE
+    if event_type in ("complaint_lodged", "appeal_lodged", "retaliation_reported"):
+        return N_("Complaint / appeal"), "circle-open", GREY
+    return N_("Other action"), "circle", BLUE
+
+
+def timeline_frame(events: pl.DataFrame) -> pl.DataFrame:
+    """Events with their imputed day, lane (agency) and marker category, in seq order."""
+    if events.is_empty():
+        return events.with_columns(pl.lit(None, pl.Date).alias("on"))
+    return events.sort("seq").with_columns(imputed_date("event_date").alias("on"))
+
+
+def idle_gaps(
+    dates: list[date], *, complaint_on: date, as_of: date | None, min_days: int = 90
+) -> list[tuple[date, date, int]]:
+    """Gaps of more than `min_days` between consecutive action dates (and to T when open).
+
+    >>> idle_gaps([date(2020, 6, 1)], complaint_on=date(2020, 1, 1), as_of=None)
+    [(datetime.date(2020, 1, 1), datetime.date(2020, 6, 1), 152)]
+    """
+    points = sorted([complaint_on, *dates])
+    if as_of is not None:
+        points.append(as_of)
+    gaps = []
+    for a, b in zip(points, points[1:], strict=False):
+        days = (b - a).days
+        if days > min_days:
+            gaps.append((a, b, days))
+    return gaps
+
+
+def timeline_chart(
+    events: pl.DataFrame,
+    *,
+    complaint_on: date,
+    as_of: date,
+    is_open: bool,
+    event_labels: dict[str, str] | None = None,
+) -> go.Figure:
+    """Swim lanes by agency (grouped by family): one marker per event, a line following the
+    file from body to body (ping-pong shows as a zig-zag), idle gaps over 90 days shaded."""
+    from dashboard.contract import AUTHORITY_ACTIONS
+
+    ev = timeline_frame(events)
+    labels = event_labels or {}
+    present = set(ev["agency"].to_list()) | {a for a in ev["to_agency"].to_list() if a}
+    lanes = sorted(
+        present,
+        key=lambda a: (
+            FAMILY_ORDER.index(AGENCY_FAMILY.get(a, "other")),
+            list(AGENCIES).index(a) if a in AGENCIES else 99,
+        ),
+    )
+    lane_text = {a: f"{a} ({AGENCY_FAMILY.get(a, 'other')})" for a in lanes}
+    fig = go.Figure()
+
+    actions = ev.filter(pl.col("event_type").is_in(list(AUTHORITY_ACTIONS)))
+    for a, b, days in idle_gaps(
+        actions["on"].to_list(), complaint_on=complaint_on, as_of=as_of if is_open else None
+    ):
+        fig.add_vrect(
+            x0=a,
+            x1=b,
+            fillcolor="#f4d03f",
+            opacity=0.18,
+            line_width=0,
+            annotation_text=t("{n} days idle", n=days),
+            annotation_position="top left",
+            annotation_font_size=12,
+        )
+
+    if ev.height:
+        fig.add_trace(
+            go.Scatter(
+                x=ev["on"].to_list(),
+                y=[lane_text[a] for a in ev["agency"].to_list()],
+                mode="lines",
+                line={"color": "#b0b0b0", "width": 1.5, "shape": "hv"},
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
+    groups: dict[str, list[int]] = {}
+    for i, et in enumerate(ev["event_type"].to_list()):
+        groups.setdefault(_marker(et)[0], []).append(i)
+    for cat, idx in groups.items():
+        _, symbol, colour = _marker(ev["event_type"][idx[0]])
+        part = ev[idx]
+        hover = [
+            f"{seq}. {labels.get(et, et)}<br>{d} · {ag}"
+            + (f" → {to}" if to else "")
+            + (f"<br>{det}" if det else "")
+            for seq, et, d, ag, to, det in zip(
+                part["seq"].to_list(),
+                part["event_type"].to_list(),
+                part["event_date"].to_list(),
+                part["agency"].to_list(),
+                part["to_agency"].to_list(),
+                part["detail"].to_list(),
+                strict=True,
+            )
+        ]
+        fig.add_trace(
+            go.Scatter(
+                x=part["on"].to_list(),
+                y=[lane_text[a] for a in part["agency"].to_list()],
+                mode="markers",
+                name=t(cat),
+                marker={
+                    "symbol": symbol,
+                    "size": 13,
+                    "color": colour,
+                    "line": {"width": 1.5, "color": colour},
+                },
+                hovertext=hover,
+                hoverinfo="text",
+            )
+        )
+    fig.add_vline(x=complaint_on, line_dash="dot", line_color=GREY)
+    if is_open:
+        fig.add_vline(x=as_of, line_dash="dash", line_color=RED)
+        fig.add_annotation(
+            x=as_of, y=1, yref="paper", text=t("as of"), showarrow=False, yanchor="bottom"
+        )
+    pad = timedelta(days=20)
+    xs = [complaint_on, *ev["on"].drop_nulls().to_list()] + ([as_of] if is_open else [])
+    fig.update_xaxes(range=[min(xs) - pad, max(xs) + pad], title=None, type="date")
+    fig.update_yaxes(
+        categoryorder="array",
+        categoryarray=[lane_text[a] for a in lanes][::-1],
+        title=None,
+        type="category",
+    )
+    return _layout(fig, height=max(300, 60 * len(lanes) + 140))
+
+
+def labels_of(pairs: dict[str, str] | Any) -> dict[str, str]:
+    """Translate a {code: msgid} mapping for display."""
+    return {k: t(v) for k, v in dict(pairs).items()}

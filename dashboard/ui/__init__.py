@@ -1,0 +1,435 @@
+"""The Streamlit-aware layer: cached engine and loaders, sidebar controls, headers, formatting.
+
+Pages import from here; domain modules (dashboard/*.py) never import Streamlit.
+Every cached loader takes the data version as its first argument, so an import (which bumps
+the version in the database) is visible at once in every app process and nothing stale shows.
+Polars frames are cached with `st.cache_resource` (shared, not copied): they are never mutated
+in place, and copying 10,000 cases on every rerun would cost more than the page itself.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import polars as pl
+import streamlit as st
+from sqlalchemy import Engine
+
+from dashboard.config import get_settings
+from dashboard.contract import (
+    AGENCY_CODES,
+    ImpreciseDate,
+    half_year_bounds,
+    half_year_label,
+    regions,
+)
+from dashboard.i18n import get_language, t
+from dashboard.roles import Principal
+
+CASES_PAGE = "pages/cases.py"
+CASE_PAGE = "pages/case.py"
+
+# --- engine and data version -----------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False)
+def _engine_for(url: str) -> Engine:
+    from dashboard.db import get_engine
+
+    return get_engine(url)
+
+
+def engine() -> Engine:
+    """The process's migrated engine for the configured database (one per URL)."""
+    return _engine_for(get_settings().database_url)
+
+
+_version_seen: dict[str, tuple[float, int]] = {}
+
+
+def data_version(*, force: bool = False) -> int:
+    """The shared data version, read from the database at most every version_poll_seconds."""
+    url = get_settings().database_url
+    now = time.monotonic()
+    seen = _version_seen.get(url)
+    if not force and seen and now - seen[0] < get_settings().version_poll_seconds:
+        return seen[1]
+    try:
+        from dashboard.versioning import current_version  # type: ignore[import-not-found]
+
+        version = int(current_version(engine()))
+    except ImportError:
+        from db.engine import data_version as _db_version
+
+        version = _db_version(engine())
+    _version_seen[url] = (now, version)
+    return version
+
+
+def invalidate() -> None:
+    """After a write in this process: re-read the version on the next loader call."""
+    _version_seen.pop(get_settings().database_url, None)
+
+
+# --- cached loaders (keyed by version and controls) ----------------------------------------
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def load_frames(version: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(cases, events) in the contract's canonical schema."""
+    from dashboard.store import load_frames as _load
+
+    return _load(engine())
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def load_metrics(version: int, as_of: date) -> pl.DataFrame:
+    """Per-case metrics of every case known at `as_of` (indicators.md, first half)."""
+    from dashboard.metrics import case_metrics
+
+    cases, events = load_frames(version)
+    return case_metrics(cases, events, as_of)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def filtered_metrics(
+    version: int, as_of: date, regions_: tuple[str, ...], agencies: tuple[str, ...]
+) -> pl.DataFrame:
+    """load_metrics restricted to the sidebar's regions and accused agencies (empty = all)."""
+    m = load_metrics(version, as_of)
+    if regions_:
+        m = m.filter(pl.col("region").is_in(list(regions_)))
+    if agencies:
+        m = m.filter(pl.col("accused_agency").is_in(list(agencies)))
+    return m
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def load_indicators(
+    version: int,
+    as_of: date,
+    start: date,
+    end: date,
+    regions_: tuple[str, ...],
+    agencies: tuple[str, ...],
+) -> dict[str, Any]:
+    """Indicator name -> Figure for the cohort complained in [start, end], as of `as_of`."""
+    from dashboard.indicators import compute_indicators
+
+    return compute_indicators(
+        filtered_metrics(version, as_of, regions_, agencies), start=start, end=end
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def load_breakdown(
+    version: int,
+    as_of: date,
+    start: date,
+    end: date,
+    by: str,
+    regions_: tuple[str, ...],
+    agencies: tuple[str, ...],
+) -> pl.DataFrame:
+    """Long frame (group, indicator, value, numerator, denominator) by region/agency/half-year."""
+    from dashboard.indicators import breakdown
+
+    return breakdown(
+        filtered_metrics(version, as_of, regions_, agencies), start=start, end=end, by=by
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def load_docket(version: int, as_of: date) -> pl.DataFrame:
+    """Docket suggestions (case_id, score, reasons) for every case as of `as_of`."""
+    from dashboard.docket import docket_suggestions
+
+    return docket_suggestions(load_metrics(version, as_of), as_of=as_of)
+
+
+# --- controls --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Controls:
+    """The sidebar's choices, shared by every page."""
+
+    period: str  # half-year label, e.g. "2025-H2"
+    start: date
+    end: date
+    as_of: date
+    regions: tuple[str, ...]
+    agencies: tuple[str, ...]
+    version: int
+
+    def key(self) -> tuple[Any, ...]:
+        return (self.version, self.as_of, self.start, self.end, self.regions, self.agencies)
+
+
+def last_complete_half_year(today: date) -> str:
+    """'2025-H1' for any day of July-December 2025; '2024-H2' for January-June 2025."""
+    return f"{today.year}-H1" if today.month > 6 else f"{today.year - 1}-H2"
+
+
+def half_years(first: date, last: date) -> list[str]:
+    """Every half-year label from `first`'s to `last`'s, newest first."""
+    out: list[str] = []
+    y, h = first.year, 1 if first.month <= 6 else 2
+    end = half_year_label(last)
+    while True:
+        label = f"{y}-H{h}"
+        out.append(label)
+        if label >= end:
+            break
+        y, h = (y, 2) if h == 1 else (y + 1, 1)
+    return out[::-1]
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _period_options(version: int, today: date) -> list[str]:
+    cases, _ = load_frames(version)
+    first = today
+    if cases.height:
+        from dashboard.contract import imputed_date
+
+        earliest = cases.select(imputed_date("complaint_date").min()).item()
+        if earliest is not None:
+            first = min(earliest, today)
+    return half_years(first, today)
+
+
+# Permanent session keys (survive page switches); widget keys are derived ("w_" + key) and
+# re-seeded from these on every page, because Streamlit drops a widget's state when the page
+# that rendered it is left.
+K_PERIOD, K_AS_OF, K_REGIONS, K_AGENCIES = "ctl_period", "ctl_as_of", "ctl_regions", "ctl_agencies"
+
+
+def _keep(key: str) -> None:
+    st.session_state[key] = st.session_state["w_" + key]
+
+
+def _period_changed() -> None:
+    _keep(K_PERIOD)
+    # a new period moves T to its end: "as of the end of the period" is what a session reviews
+    end = half_year_bounds(st.session_state[K_PERIOD])[1]
+    st.session_state[K_AS_OF] = end
+
+
+def region_name(code: str) -> str:
+    lang = get_language()
+    for r in regions():
+        if r.code == code:
+            return r.name(lang)
+    return code
+
+
+def sidebar_controls(today: date | None = None) -> Controls:
+    """Render the review period, as-of date, regions and agencies; return the choices."""
+    today = today or date.today()
+    version = data_version()
+    options = _period_options(version, today)
+    ss = st.session_state
+    if ss.get(K_PERIOD) not in options:
+        default = last_complete_half_year(today)
+        ss[K_PERIOD] = default if default in options else options[min(1, len(options) - 1)]
+    if not isinstance(ss.get(K_AS_OF), date):
+        ss[K_AS_OF] = half_year_bounds(ss[K_PERIOD])[1]
+    ss.setdefault(K_REGIONS, [])
+    ss.setdefault(K_AGENCIES, [])
+    for k in (K_PERIOD, K_AS_OF, K_REGIONS, K_AGENCIES):
+        ss["w_" + k] = ss[k]
+
+    with st.sidebar:
+        st.selectbox(
+            t("Review period (half-year)"),
+            options,
+            key="w_" + K_PERIOD,
+            on_change=_period_changed,
+            help=t("Cases whose complaint was lodged in this half-year form the cohort."),
+        )
+        st.date_input(
+            t("As of"),
+            key="w_" + K_AS_OF,
+            on_change=_keep,
+            args=(K_AS_OF,),
+            help=t("Events after this date are ignored, as if not yet known."),
+        )
+        st.multiselect(
+            t("Regions"),
+            [r.code for r in regions()],
+            key="w_" + K_REGIONS,
+            on_change=_keep,
+            args=(K_REGIONS,),
+            format_func=region_name,
+            placeholder=t("All regions"),
+        )
+        st.multiselect(
+            t("Accused agency"),
+            list(AGENCY_CODES),
+            key="w_" + K_AGENCIES,
+            on_change=_keep,
+            args=(K_AGENCIES,),
+            placeholder=t("All agencies"),
+        )
+    start, end = half_year_bounds(ss[K_PERIOD])
+    return Controls(
+        period=ss[K_PERIOD],
+        start=start,
+        end=end,
+        as_of=ss[K_AS_OF],
+        regions=tuple(sorted(ss[K_REGIONS])),
+        agencies=tuple(sorted(ss[K_AGENCIES])),
+        version=version,
+    )
+
+
+def controls_line(c: Controls) -> str:
+    """'2025-H2 (2025-07-01 – 2025-12-31) · as of 2025-12-31 · all regions · all agencies'."""
+    regs = ", ".join(region_name(r) for r in c.regions) if c.regions else t("all regions")
+    ags = ", ".join(c.agencies) if c.agencies else t("all agencies")
+    return t(
+        "Period {period} ({start} – {end}) · as of {as_of} · {regions} · {agencies}",
+        period=c.period,
+        start=c.start.isoformat(),
+        end=c.end.isoformat(),
+        as_of=c.as_of.isoformat(),
+        regions=regs,
+        agencies=ags,
+    )
+
+
+def page_header(title: str, controls: Controls | None = None) -> None:
+    """The page title and, under it, the controls in force, so a screenshot explains itself."""
+    st.title(t(title))
+    if controls is not None:
+        st.markdown(f"**{controls_line(controls)}**")
+
+
+# --- auth (delegates to dashboard.ui.auth once it exists) -----------------------------------
+
+
+def current_principal() -> Principal | None:
+    try:
+        from dashboard.ui.auth import current_principal as _cp
+
+        return _cp()
+    except ImportError:
+        p = st.session_state.get("principal")
+        return p if isinstance(p, Principal) else None
+
+
+def require_page(permission: str) -> Principal:
+    """Stop the page with a clear message unless the signed-in role holds `permission`."""
+    try:
+        from dashboard.ui.auth import require_page as _rp
+
+        return _rp(permission)
+    except ImportError:
+        from dashboard.roles import can
+
+        p = current_principal()
+        if p is None or not can(p, permission):
+            st.error(t("Your role does not give access to this page."))
+            st.stop()
+        assert p is not None
+        return p
+
+
+# --- formatting ------------------------------------------------------------------------------
+
+
+def fmt_rate(value: float | None) -> str:
+    """0.4231 -> '42.3 %'; None (empty denominator) -> 'no cases'."""
+    if value is None:
+        return t("no cases")
+    return f"{value * 100:.1f} %"
+
+
+def fmt_number(value: float | int | None, digits: int = 0) -> str:
+    if value is None:
+        return t("no cases")
+    if isinstance(value, int) or digits == 0:
+        return f"{round(value):,}".replace(",", "\u202f")
+    return f"{value:,.{digits}f}".replace(",", "\u202f")
+
+
+def fmt_days(value: float | int | None) -> str:
+    if value is None:
+        return t("no cases")
+    return t("{n} days", n=fmt_number(value))
+
+
+def fmt_figure(name: str, value: Any) -> str:
+    """An indicator's value in its unit: rates as %, medians in days, counts as numbers."""
+    if name.endswith(("_rate", "_share")):
+        return fmt_rate(value)
+    if name.startswith("median_days") or name == "median_stagnation_days":
+        return fmt_days(value)
+    if name.startswith("mean_"):
+        return fmt_number(value, 2)
+    return fmt_number(value)
+
+
+def fmt_date(text: str | None) -> str:
+    """A contract date keeping its precision: '2012-07-03', '~Jul 2012', '~2012'; '' if missing."""
+    if not text:
+        return ""
+    try:
+        return ImpreciseDate.parse(text).display()
+    except ValueError:
+        return text
+
+
+# --- drill-down ------------------------------------------------------------------------------
+
+K_DRILL_IDS, K_DRILL_LABEL, K_CASE_ID = "drill_ids", "drill_label", "case_id"
+
+
+def show_cases(case_ids: list[str] | pl.Series, label: str) -> None:
+    """Open the case list filtered to `case_ids`, noting which figure they came from."""
+    ids = list(case_ids)
+    st.session_state[K_DRILL_IDS] = ids
+    st.session_state[K_DRILL_LABEL] = label
+    _switch(CASES_PAGE)
+
+
+def open_case(case_id: str) -> None:
+    """Open the case page for `case_id`."""
+    st.session_state[K_CASE_ID] = case_id
+    _switch(CASE_PAGE, {"case": case_id})
+
+
+def _switch(page: str, query: dict[str, str] | None = None) -> None:
+    from streamlit.errors import StreamlitAPIException
+
+    try:
+        st.switch_page(page, query_params=query)
+    except StreamlitAPIException:
+        # the page runs on its own (a test, or a page opened directly): stay, state is set
+        st.info(t("Open the page “{page}” to continue.", page=page))
+
+
+def show_cases_button(case_ids: list[str], label: str, *, key: str) -> None:
+    """A small 'show N cases' control under a figure (disabled when there are none)."""
+    n = len(case_ids)
+    if st.button(
+        t("Show {n} cases", n=fmt_number(n)),
+        key=key,
+        disabled=n == 0,
+        help=t("Open the list of the cases behind “{label}”.", label=label),
+    ):
+        show_cases(case_ids, label)
+
+
+def selected_points(event: Any) -> list[dict[str, Any]]:
+    """The points a user clicked in a chart made with st.plotly_chart(on_select='rerun')."""
+    try:
+        return list(event.selection.points)  # type: ignore[union-attr]
+    except AttributeError:
+        try:
+            return list(event["selection"]["points"])
+        except (KeyError, TypeError):
+            return []
