@@ -1,0 +1,179 @@
+"""Accounts: hashing, sign-in, lockout, administration; passwords never stored or logged in clear."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import Engine, inspect, text
+
+from dashboard import auth
+from dashboard.config import get_settings
+from dashboard.roles import AccessDenied, Principal
+from db.models import utcnow
+
+SECRET = "Correct-Horse-42"
+SEC = Principal("boss", "secretariat")
+
+
+def _user(engine: Engine, name: str = "aigul", role: str = "member") -> Principal:
+    return auth.create_user(engine=engine, username=name, password=SECRET, role=role)
+
+
+def _all_text(engine: Engine) -> str:
+    """Every value in every table, as one string."""
+    parts = []
+    with engine.connect() as c:
+        for table in inspect(engine).get_table_names():
+            for row in c.execute(text(f'SELECT * FROM "{table}"')):
+                parts.extend(str(v) for v in row)
+    return "\n".join(parts)
+
+
+def test_create_and_sign_in(engine: Engine) -> None:
+    made = _user(engine, "Aigul", "member")
+    assert made == Principal("aigul", "member")
+    who = auth.authenticate(engine=engine, username="AIGUL", password=SECRET)
+    assert who.username == "aigul" and who.role == "member"
+
+
+def test_wrong_password_and_unknown_user_refused(engine: Engine) -> None:
+    _user(engine)
+    with pytest.raises(auth.SignInError) as e:
+        auth.authenticate(engine=engine, username="aigul", password="wrong-password")
+    assert e.value.reason == "invalid"
+    with pytest.raises(auth.SignInError) as e:
+        auth.authenticate(engine=engine, username="nobody", password=SECRET)
+    assert e.value.reason == "invalid"
+
+
+def test_password_never_stored_or_logged_in_clear(
+    engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    _user(engine)
+    with pytest.raises(auth.SignInError):
+        auth.authenticate(engine=engine, username="aigul", password="Typo-" + SECRET)
+    auth.authenticate(engine=engine, username="aigul", password=SECRET)
+    auth.reset_password(engine=engine, principal=SEC, username="aigul", new_password="New-" + SECRET)
+    stored = _all_text(engine)
+    assert SECRET not in stored
+    assert "$argon2id$" in stored
+    assert SECRET not in caplog.text
+
+
+def test_lockout_after_repeated_failures(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OVERSIGHT_MAX_FAILED_LOGINS", "3")
+    monkeypatch.setenv("OVERSIGHT_LOCKOUT_MINUTES", "10")
+    get_settings.cache_clear()
+    _user(engine)
+    now = utcnow()
+    for _ in range(2):
+        with pytest.raises(auth.SignInError) as e:
+            auth.authenticate(engine=engine, username="aigul", password="bad-bad-bad", now=now)
+        assert e.value.reason == "invalid"
+    with pytest.raises(auth.SignInError) as e:
+        auth.authenticate(engine=engine, username="aigul", password="bad-bad-bad", now=now)
+    assert e.value.reason == "locked"
+    # even the right password is refused while locked
+    with pytest.raises(auth.SignInError) as e:
+        auth.authenticate(engine=engine, username="aigul", password=SECRET, now=now)
+    assert e.value.reason == "locked"
+    assert e.value.locked_until is not None
+    # after the lockout the right password works again
+    later = now + timedelta(minutes=11)
+    assert auth.authenticate(engine=engine, username="aigul", password=SECRET, now=later).role == "member"
+
+
+def test_success_resets_failure_count(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OVERSIGHT_MAX_FAILED_LOGINS", "3")
+    get_settings.cache_clear()
+    _user(engine)
+    for _ in range(2):
+        with pytest.raises(auth.SignInError):
+            auth.authenticate(engine=engine, username="aigul", password="bad-bad-bad")
+    auth.authenticate(engine=engine, username="aigul", password=SECRET)
+    for _ in range(2):
+        with pytest.raises(auth.SignInError) as e:
+            auth.authenticate(engine=engine, username="aigul", password="bad-bad-bad")
+        assert e.value.reason == "invalid"
+
+
+def test_deactivated_account_cannot_sign_in(engine: Engine) -> None:
+    _user(engine)
+    auth.deactivate_user(engine=engine, principal=SEC, username="aigul")
+    with pytest.raises(auth.SignInError) as e:
+        auth.authenticate(engine=engine, username="aigul", password=SECRET)
+    assert e.value.reason == "inactive"
+
+
+def test_change_password_needs_old_one(engine: Engine) -> None:
+    _user(engine)
+    with pytest.raises(auth.AccountError):
+        auth.change_password(
+            engine=engine, username="aigul", old_password="nope-nope", new_password="Another-pass-1"
+        )
+    auth.change_password(
+        engine=engine, username="aigul", old_password=SECRET, new_password="Another-pass-1"
+    )
+    assert auth.authenticate(engine=engine, username="aigul", password="Another-pass-1")
+    with pytest.raises(auth.SignInError):
+        auth.authenticate(engine=engine, username="aigul", password=SECRET)
+
+
+def test_account_rules(engine: Engine) -> None:
+    _user(engine)
+    with pytest.raises(auth.AccountError, match="taken"):
+        _user(engine, "AIGUL")
+    with pytest.raises(auth.AccountError, match="at least"):
+        auth.create_user(engine=engine, username="x", password="short", role="member")
+    with pytest.raises(auth.AccountError, match="role"):
+        auth.create_user(engine=engine, username="x", password=SECRET, role="admin")
+    with pytest.raises(auth.AccountError, match="own account"):
+        _user(engine, "boss", "secretariat")
+        auth.deactivate_user(engine=engine, principal=SEC, username="boss")
+
+
+@pytest.mark.parametrize("role", ["member", "spu_head", "observer"])
+def test_only_secretariat_manages_accounts(engine: Engine, role: str) -> None:
+    _user(engine)
+    p = Principal("someone", role)
+    with pytest.raises(AccessDenied):
+        auth.list_users(engine=engine, principal=p)
+    with pytest.raises(AccessDenied):
+        auth.reset_password(engine=engine, principal=p, username="aigul", new_password="x" * 12)
+    with pytest.raises(AccessDenied):
+        auth.deactivate_user(engine=engine, principal=p, username="aigul")
+    with pytest.raises(AccessDenied):
+        auth.set_role(engine=engine, principal=p, username="aigul", role="secretariat")
+
+
+def test_list_users_has_no_hashes(engine: Engine) -> None:
+    _user(engine)
+    users = auth.list_users(engine=engine, principal=SEC)
+    assert users["username"].to_list() == ["aigul"]
+    assert "password_hash" not in users.columns
+    assert "$argon2" not in str(users.rows())
+
+
+def test_demo_accounts_one_per_role(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    created = auth.ensure_demo_accounts(engine)
+    assert sorted(created) == sorted(auth.DEMO_ACCOUNTS)
+    assert auth.ensure_demo_accounts(engine) == []
+    for username, (role, password) in auth.DEMO_ACCOUNTS.items():
+        assert auth.authenticate(engine=engine, username=username, password=password).role == role
+    monkeypatch.setenv("OVERSIGHT_DEMO_ACCOUNTS", "false")
+    get_settings.cache_clear()
+    assert auth.ensure_demo_accounts(engine) == []
+
+
+def test_oidc_email_maps_to_account(engine: Engine) -> None:
+    auth.create_user(engine=engine, username="A.Nur@Example.kz", password=None, role="spu_head")
+    assert auth.principal_for_email(engine=engine, email="a.nur@example.kz") == Principal(
+        "a.nur@example.kz", "spu_head"
+    )
+    assert auth.principal_for_email(engine=engine, email="stranger@example.kz") is None
+    # an OIDC-only account has no password to sign in with
+    with pytest.raises(auth.SignInError):
+        auth.authenticate(engine=engine, username="a.nur@example.kz", password="")
