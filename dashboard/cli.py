@@ -15,6 +15,7 @@ from pathlib import Path
 COMMAND_MODULES = [
     "dashboard.cli_core",
     "dashboard.cli_data",
+    "dashboard.cli_admin",
 ]
 
 

@@ -56,7 +56,9 @@ def test_password_never_stored_or_logged_in_clear(
     with pytest.raises(auth.SignInError):
         auth.authenticate(engine=engine, username="aigul", password="Typo-" + SECRET)
     auth.authenticate(engine=engine, username="aigul", password=SECRET)
-    auth.reset_password(engine=engine, principal=SEC, username="aigul", new_password="New-" + SECRET)
+    auth.reset_password(
+        engine=engine, principal=SEC, username="aigul", new_password="New-" + SECRET
+    )
     stored = _all_text(engine)
     assert SECRET not in stored
     assert "$argon2id$" in stored
@@ -83,7 +85,10 @@ def test_lockout_after_repeated_failures(engine: Engine, monkeypatch: pytest.Mon
     assert e.value.locked_until is not None
     # after the lockout the right password works again
     later = now + timedelta(minutes=11)
-    assert auth.authenticate(engine=engine, username="aigul", password=SECRET, now=later).role == "member"
+    assert (
+        auth.authenticate(engine=engine, username="aigul", password=SECRET, now=later).role
+        == "member"
+    )
 
 
 def test_success_resets_failure_count(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,109 @@
+"""Administration commands: create-user, backup, restore."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+
+from dashboard.roles import ROLES
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "create-user",
+        help="create an account (the first secretariat account is made this way)",
+        description="Create an account. The password is asked for twice unless --password-stdin "
+        "(one line read from standard input, for scripts) or --password is given.",
+    )
+    p.add_argument("username")
+    p.add_argument("--role", choices=ROLES, default="secretariat")
+    p.add_argument("--full-name")
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    src.add_argument(
+        "--password", help="the password (visible in the process list: prefer the prompt)"
+    )
+    p.set_defaults(func=cmd_create_user)
+
+    p = sub.add_parser(
+        "backup",
+        help="copy the database to FILE (consistent while the app runs; SQLite only)",
+    )
+    p.add_argument("file")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser(
+        "restore",
+        help="replace the database with the backup FILE (--force when it holds data)",
+    )
+    p.add_argument("file")
+    p.add_argument("--force", action="store_true", help="replace a database that holds data")
+    p.set_defaults(func=cmd_restore)
+
+
+def _read_password(args: argparse.Namespace) -> str | None:
+    if args.password is not None:
+        return str(args.password)
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Repeat the password: ") != first:
+        print("error: the passwords differ", file=sys.stderr)
+        return None
+    return first
+
+
+def cmd_create_user(args: argparse.Namespace) -> int:
+    from dashboard.auth import AccountError, create_user
+    from dashboard.db import get_engine
+
+    password = _read_password(args)
+    if password is None:
+        return 1
+    try:
+        p = create_user(
+            engine=get_engine(),
+            username=args.username,
+            password=password,
+            role=args.role,
+            full_name=args.full_name,
+            actor="cli",
+        )
+    except AccountError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    print(f"account {p.username!r} created with role {p.role}")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from dashboard import audit
+    from dashboard.backup import BackupError, backup
+    from dashboard.config import get_settings
+    from dashboard.db import get_engine
+
+    url = get_settings().database_url
+    try:
+        engine = get_engine(url)  # migrated: a backup always has the current schema
+        path = backup(engine, args.file)
+    except BackupError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    audit.record_now(engine, actor="cli", action="backup", detail=str(path))
+    print(f"backup written: {path}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from dashboard.backup import BackupError, restore
+    from dashboard.config import get_settings
+
+    url = get_settings().database_url
+    try:
+        path = restore(args.file, url, force=args.force)
+    except BackupError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    print(f"database {path} restored from {args.file}; restart running app servers")
+    return 0
