@@ -333,3 +333,35 @@ def engine_choices() -> list[tuple[str, str]]:
         if m and m.group(1).strip():
             out.append((name, m.group(1).strip()))
     return out
+
+
+#: docket rule -> its condition in plain words (indicators.md, Docket suggestions)
+DOCKET_TEXTS: dict[str, str] = {
+    "death_in_custody": N_("The victim died and nobody has been convicted."),
+    "stagnant": N_("Open, and no authority action for more than 180 days."),
+    "pingpong": N_("Reversed three times or more (ping-pong)."),
+    "no_spu_serious": N_("Death or serious injury, and the SPU was never involved."),
+    "retaliation": N_("Reprisals against the complainant were reported."),
+    "masked_qualification": N_(
+        "Qualified as abuse of power although the allegations include asphyxiation, burns or sexual violence."
+    ),
+    "victim_uninformed": N_("The victim learned of a negative decision more than 30 days late."),
+    "same_family": N_("Checked by a body of the accused agency's own family."),
+    "evidence_dismissed": N_("Medical evidence exists, yet the case was refused or terminated."),
+}
+
+
+def metric_meaning(name: str) -> str:
+    """The plain-words meaning (msgid) of a per-case metric, '' if not documented."""
+    for e in CASE_METRIC_TEXTS:
+        if e.name == name:
+            return e.plain
+    aliases = {
+        "days_to_criminal_case": "criminal_case",
+        "spu_mode": "spu_involved",
+        "days_to_spu": "spu_involved",
+        "spu_trigger": "spu_involved",
+        "custodial": "convicted",
+    }
+    target = aliases.get(name)
+    return next((e.plain for e in CASE_METRIC_TEXTS if e.name == target), "")

@@ -433,3 +433,242 @@ def selected_points(event: Any) -> list[dict[str, Any]]:
             return list(event["selection"]["points"])
         except (KeyError, TypeError):
             return []
+
+
+# --- page building blocks ----------------------------------------------------------------------
+
+
+def indicator_title(name: str) -> str:
+    from dashboard.methodology import INDICATOR_TEXTS
+
+    for e in INDICATOR_TEXTS:
+        if e.name == name:
+            return t(e.title)
+    return name
+
+
+def indicator_help(name: str) -> str:
+    from dashboard.methodology import INDICATOR_TEXTS
+
+    for e in INDICATOR_TEXTS:
+        if e.name == name:
+            return f"{t(e.plain)}\n\n{t(e.formula)}"
+    return ""
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def cohort(
+    version: int,
+    as_of: date,
+    start: date,
+    end: date,
+    regions_: tuple[str, ...],
+    agencies: tuple[str, ...],
+) -> pl.DataFrame:
+    """Metrics of the cases complained in [start, end] (and known at as_of), filtered."""
+    m = filtered_metrics(version, as_of, regions_, agencies)
+    return m.filter(pl.col("complaint_on").is_between(start, end))
+
+
+def cohort_of(c: Controls) -> pl.DataFrame:
+    return cohort(c.version, c.as_of, c.start, c.end, c.regions, c.agencies)
+
+
+def indicators_of(c: Controls) -> dict[str, Any]:
+    return load_indicators(c.version, c.as_of, c.start, c.end, c.regions, c.agencies)
+
+
+def previous(c: Controls) -> Controls:
+    """The previous half-year, observed at the same distance from its end as `c` (fair delta)."""
+    y, h = int(c.period[:4]), int(c.period[-1])
+    label = f"{y}-H1" if h == 2 else f"{y - 1}-H2"
+    start, end = half_year_bounds(label)
+    return Controls(label, start, end, end + (c.as_of - c.end), c.regions, c.agencies, c.version)
+
+
+def figure_ids(fig: Any) -> list[str]:
+    """The cases behind a figure: a rate's numerator, a count's or median's cases."""
+    ids = getattr(fig, "numerator_ids", None) or getattr(fig, "denominator_ids", None) or []
+    return list(ids)
+
+
+def _delta(name: str, now: Any, before: Any) -> str | None:
+    if not isinstance(now, int | float) or not isinstance(before, int | float):
+        return None
+    if name.endswith(("_rate", "_share")):
+        return t("{d} pp vs previous half-year", d=f"{(now - before) * 100:+.1f}")
+    return t("{d} vs previous half-year", d=f"{now - before:+g}")
+
+
+def headline(
+    figs: dict[str, Any],
+    names: list[str],
+    *,
+    prev: dict[str, Any] | None = None,
+    key: str,
+    per_row: int = 4,
+) -> None:
+    """Indicator tiles: value, change against the previous half-year, a 'show cases' button."""
+    for row in range(0, len(names), per_row):
+        cols = st.columns(per_row)
+        for col, name in zip(cols, names[row : row + per_row], strict=False):
+            fig = figs.get(name)
+            value = getattr(fig, "value", None)
+            with col, st.container(border=True):
+                st.metric(
+                    indicator_title(name),
+                    fmt_figure(name, value),
+                    delta=_delta(name, value, getattr(prev.get(name), "value", None))
+                    if prev
+                    else None,
+                    delta_color="off",
+                    help=indicator_help(name),
+                )
+                num, den = getattr(fig, "numerator", None), getattr(fig, "denominator", None)
+                if name.endswith(("_rate", "_share")) and den:
+                    st.caption(t("{n} of {d} cases", n=fmt_number(num), d=fmt_number(den)))
+                show_cases_button(figure_ids(fig), indicator_title(name), key=f"{key}_{name}")
+
+
+def scope_toggle(key: str) -> bool:
+    """True: only the review period's cohort; False: every case known at the as-of date."""
+    return st.toggle(t("Only cases complained in the review period"), value=True, key=key)
+
+
+CASE_TABLE_COLUMNS = (
+    "case_id",
+    "complaint_on",
+    "region",
+    "accused_agency",
+    "complaint_channel",
+    "harm",
+    "state",
+    "stagnation_days",
+    "longest_inactivity_days",
+    "reversals",
+    "spu_involved",
+    "same_family_investigation",
+    "retaliation",
+)
+
+
+def case_table(
+    df: pl.DataFrame, *, key: str, columns: tuple[str, ...] = CASE_TABLE_COLUMNS
+) -> None:
+    """A sortable table of cases; selecting a row opens that case's page."""
+    if df.is_empty():
+        st.info(t("No cases match."))
+        return
+    cols = [c for c in columns if c in df.columns]
+    view = df.select(cols)
+    if "region" in cols:
+        names = {r.code: region_name(r.code) for r in regions()}
+        view = view.with_columns(pl.col("region").replace_strict(names, default=pl.col("region")))
+    headers = {c: t(c.replace("_", " ").capitalize()) for c in cols}
+    event = st.dataframe(
+        view,
+        key=key,
+        hide_index=True,
+        on_select="rerun",
+        selection_mode="single-row",
+        use_container_width=True,
+        column_config={c: headers[c] for c in cols},
+    )
+    rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
+    if rows:
+        open_case(str(view["case_id"][rows[0]]))
+    st.caption(t("{n} cases · select a row to open the case", n=fmt_number(df.height)))
+
+
+def with_region_labels(df: pl.DataFrame, column: str = "group") -> pl.DataFrame:
+    """Add `label`: the region's name in the interface language."""
+    names = {r.code: region_name(r.code) for r in regions()}
+    return df.with_columns(
+        pl.col(column).replace_strict(names, default=pl.col(column)).alias("label")
+    )
+
+
+def search_cases(version: int, query: str, principal: Principal) -> list[str]:
+    """case_ids whose reference (or, for committee roles, summary) contains `query`."""
+    from dashboard.roles import can
+
+    cases, _ = load_frames(version)
+    q = query.lower()
+    cond = pl.col("case_id").str.to_lowercase().str.contains(q, literal=True)
+    if can(principal, "view_case_narrative"):
+        cond = cond | pl.col("summary").fill_null("").str.to_lowercase().str.contains(
+            q, literal=True
+        )
+    return cases.filter(cond)["case_id"].to_list()
+
+
+def requested_case() -> str | None:
+    """The case to show: ?case=… in the address, else the last one opened in this session."""
+    qp = st.query_params.get("case")
+    if qp:
+        st.session_state[K_CASE_ID] = qp
+    return st.session_state.get(K_CASE_ID)
+
+
+def audit_case_view(principal: Principal, case_id: str) -> None:
+    """Record (once per session and case) that personal data of `case_id` was shown."""
+    seen: set[str] = st.session_state.setdefault("_viewed_cases", set())
+    if case_id in seen:
+        return
+    from dashboard.audit import record_case_view
+
+    record_case_view(engine(), principal, case_id)
+    seen.add(case_id)
+
+
+def docket_reasons(version: int, as_of: date, case_id: str) -> list[str]:
+    """The docket rules that fire for `case_id` (empty when it gets no suggestion)."""
+    d = load_docket(version, as_of).filter(pl.col("case_id") == case_id)
+    return [] if d.is_empty() else [str(r) for r in d["reasons"][0]]
+
+
+CASE_METRICS_SHOWN = (
+    "state",
+    "open",
+    "last_action_date",
+    "stagnation_days",
+    "longest_inactivity_days",
+    "negative_decisions",
+    "reversals",
+    "handoffs",
+    "criminal_case",
+    "days_to_criminal_case",
+    "qualification",
+    "spu_involved",
+    "spu_mode",
+    "days_to_spu",
+    "spu_trigger",
+    "same_family_investigation",
+    "in_court",
+    "convicted",
+    "custodial",
+    "info_delays",
+    "retaliation",
+)
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return t("yes") if value else t("no")
+    if isinstance(value, list | pl.Series):
+        return ", ".join(str(v) for v in value) or "—"
+    return str(value)
+
+
+def case_metric_rows(row: dict[str, Any], meaning: Any) -> pl.DataFrame:
+    """(metric, value, meaning) rows for one case's metrics, for a small table."""
+    names = [n for n in CASE_METRICS_SHOWN if n in row]
+    return pl.DataFrame(
+        {
+            t("Metric"): names,
+            t("Value"): [_show(row[n]) for n in names],
+            t("Meaning"): [t(meaning(n)) if meaning(n) else "" for n in names],
+        }
+    )

@@ -1,0 +1,110 @@
+"""Case file: facts, the procedural timeline in swim lanes, per-case metrics, docket rules."""
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts
+from dashboard.casefile import CaseNotFound, case_file
+from dashboard.contract import imputed_date
+from dashboard.i18n import t
+from dashboard.methodology import DOCKET_TEXTS, metric_meaning
+from dashboard.ui import (
+    audit_case_view,
+    case_metric_rows,
+    docket_reasons,
+    engine,
+    fmt_date,
+    load_metrics,
+    page_header,
+    region_name,
+    requested_case,
+    require_page,
+    sidebar_controls,
+)
+
+principal = require_page("view_cases")
+c = sidebar_controls()
+page_header("Case file", c)
+
+case_id = st.text_input(t("Case reference"), value=requested_case() or "", key="case_pick")
+if not case_id:
+    st.info(t("Choose a case in the case list, or type its reference."))
+    st.stop()
+try:
+    cf = case_file(engine(), case_id.strip(), principal)
+except CaseNotFound:
+    st.warning(t("There is no case {case_id}.", case_id=case_id))
+    st.stop()
+if cf.shows_personal:
+    audit_case_view(principal, cf.facts["case_id"])
+f = cf.facts
+
+st.header(f["case_id"])
+a, b, d = st.columns(3)
+a.markdown(
+    f"**{t('Region')}:** {region_name(f['region'])}  \n**{t('Accused agency')}:** {f['accused_agency']}"
+)
+a.markdown(
+    f"**{t('Place')}:** {t(f['place_type'].replace('_', ' '))}  \n**{t('Victim status')}:** {t(f['victim_status'].replace('_', ' '))}"
+)
+b.markdown(
+    f"**{t('Incident')}:** {fmt_date(f['incident_date'])}  \n**{t('Complaint')}:** {fmt_date(f['complaint_date'])} ({t(f['complaint_channel'].replace('_', ' '))})"
+)
+b.markdown(
+    f"**{t('Allegations')}:** {', '.join(t(x) for x in f['allegations'].split(';'))}  \n**{t('Harm')}:** {t(f['harm'].replace('_', ' '))} · **{t('Medical evidence')}:** {t(f['medical_evidence'] or 'none')}"
+)
+if f.get("victim_name"):
+    d.markdown(f"**{t('Victim')}:** {f['victim_name']}")
+if f.get("summary"):
+    d.markdown(f["summary"])
+if f.get("source"):
+    d.caption(f["source"])
+
+m = load_metrics(c.version, c.as_of).filter(pl.col("case_id") == f["case_id"])
+if m.is_empty():
+    st.info(t("The complaint is dated after the as-of date: the case is not yet known then."))
+    st.stop()
+row = m.row(0, named=True)
+known = cf.events.filter(imputed_date("event_date") <= c.as_of)
+st.subheader(t("Procedural history"))
+st.plotly_chart(
+    charts.timeline_chart(
+        known,
+        complaint_on=row["complaint_on"],
+        as_of=c.as_of,
+        is_open=bool(row["open"]),
+        event_labels={e: t(e.replace("_", " ")) for e in known["event_type"].unique().to_list()},
+    ),
+    key="case_timeline",
+    use_container_width=True,
+)
+if known.height < cf.events.height:
+    st.caption(
+        t(
+            "{n} later events are after the as-of date and not shown.",
+            n=cf.events.height - known.height,
+        )
+    )
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader(t("Per-case metrics"))
+    st.dataframe(
+        case_metric_rows(row, metric_meaning),
+        hide_index=True,
+        key="case_metrics",
+        use_container_width=True,
+    )
+with right:
+    st.subheader(t("Docket rules that fire"))
+    reasons = docket_reasons(c.version, c.as_of, f["case_id"])
+    if not reasons:
+        st.success(t("No docket rule fires for this case."))
+    for r in reasons:
+        st.markdown(f"- **{r}**: {t(DOCKET_TEXTS.get(r, ''))}")
+with st.expander(t("Events"), expanded=False):
+    st.dataframe(
+        known.with_columns(pl.col("event_date").map_elements(fmt_date, return_dtype=pl.String)),
+        hide_index=True,
+        key="case_events",
+    )

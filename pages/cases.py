@@ -1,0 +1,95 @@
+"""Case list: search, filters, and the cases behind a figure another page drilled into."""
+
+import polars as pl
+import streamlit as st
+
+from dashboard.contract import AGENCY_CODES, COMPLAINT_CHANNEL, HARM, region_codes
+from dashboard.i18n import t
+from dashboard.ui import (
+    K_DRILL_IDS,
+    K_DRILL_LABEL,
+    case_table,
+    cohort_of,
+    filtered_metrics,
+    load_metrics,
+    page_header,
+    region_name,
+    require_page,
+    search_cases,
+    sidebar_controls,
+)
+
+principal = require_page("view_cases")
+c = sidebar_controls()
+page_header("Case list", c)
+
+STATES = ["screening", "investigation", "refused", "suspended", "terminated"]
+STATES += ["in_court", "convicted", "acquitted"]
+FLAGS = {
+    "stagnant": pl.col("stagnation_days") > 90,
+    "pingpong": pl.col("reversals") >= 3,
+    "spu": pl.col("spu_involved"),
+    "same_family": pl.col("same_family_investigation"),
+    "retaliation": pl.col("retaliation"),
+}
+FLAG_LABELS = {"stagnant": t("Stagnant > 90 days"), "pingpong": t("Ping-pong (≥ 3 reversals)")}
+FLAG_LABELS |= {"spu": t("SPU involved"), "same_family": t("Same-family investigation")}
+FLAG_LABELS |= {"retaliation": t("Retaliation reported")}
+
+drill = st.session_state.get(K_DRILL_IDS)
+if drill is not None:
+    box = st.container(border=True)
+    box.markdown(
+        t(
+            "Showing the {n} cases behind **{label}**.",
+            n=len(drill),
+            label=st.session_state.get(K_DRILL_LABEL, ""),
+        )
+    )
+    if box.button(t("Clear filter"), key="cases_clear", icon=":material/close:"):
+        st.session_state.pop(K_DRILL_IDS, None)
+        st.session_state.pop(K_DRILL_LABEL, None)
+        st.rerun()
+    pool = load_metrics(c.version, c.as_of).filter(pl.col("case_id").is_in(drill))
+else:
+    only_period = st.toggle(
+        t("Only cases complained in the review period"), value=True, key="cases_scope"
+    )
+    pool = (
+        cohort_of(c) if only_period else filtered_metrics(c.version, c.as_of, c.regions, c.agencies)
+    )
+
+query = st.text_input(
+    t("Search"), key="cases_q", placeholder=t("Case reference or words of the summary")
+)
+f1, f2, f3, f4, f5, f6 = st.columns(6)
+regs = f1.multiselect(
+    t("Region"), list(region_codes()), key="cases_region", format_func=region_name
+)
+ags = f2.multiselect(t("Accused agency"), list(AGENCY_CODES), key="cases_agency")
+states = f3.multiselect(
+    t("State"), STATES, key="cases_state", format_func=lambda s: t(s.replace("_", " "))
+)
+chans = f4.multiselect(
+    t("Channel"),
+    list(COMPLAINT_CHANNEL),
+    key="cases_channel",
+    format_func=lambda s: t(s.replace("_", " ")),
+)
+harms = f5.multiselect(
+    t("Harm"), list(HARM), key="cases_harm", format_func=lambda s: t(s.replace("_", " "))
+)
+flags = f6.multiselect(t("Flags"), list(FLAGS), key="cases_flags", format_func=FLAG_LABELS.get)
+
+for col, chosen in (("region", regs), ("accused_agency", ags), ("state", states)):
+    if chosen:
+        pool = pool.filter(pl.col(col).is_in(chosen))
+for col, chosen in (("complaint_channel", chans), ("harm", harms)):
+    if chosen:
+        pool = pool.filter(pl.col(col).is_in(chosen))
+for flag in flags:
+    pool = pool.filter(FLAGS[flag].fill_null(False))
+if query.strip():
+    pool = pool.filter(pl.col("case_id").is_in(search_cases(c.version, query.strip(), principal)))
+
+case_table(pool.sort("complaint_on", descending=True), key="cases_table")

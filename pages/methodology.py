@@ -1,0 +1,47 @@
+"""Methodology: every figure in plain words, its formula, and the choices made."""
+
+import streamlit as st
+
+from dashboard.i18n import t
+from dashboard.methodology import (
+    CASE_METRIC_TEXTS,
+    DASHBOARD_CHOICES,
+    DOCKET_TEXTS,
+    GENERAL_RULES,
+    INDICATOR_TEXTS,
+    engine_choices,
+)
+from dashboard.ui import require_page
+
+principal = require_page("view_public_figures")
+st.title(t("Methodology"))
+st.markdown(
+    t(
+        "How every figure in this dashboard is defined. The definitions follow the committee's indicator specification."
+    )
+)
+
+st.header(t("General rules"))
+for rule in GENERAL_RULES:
+    st.markdown(f"- {t(rule)}")
+
+st.header(t("Systemic indicators"))
+for e in INDICATOR_TEXTS:
+    with st.expander(f"{t(e.title)} — `{e.name}`"):
+        st.markdown(t(e.plain))
+        st.markdown(f"**{t('Formula')}:** {t(e.formula)}")
+
+st.header(t("Per-case metrics"))
+for e in CASE_METRIC_TEXTS:
+    st.markdown(f"**{t(e.title)}** (`{e.name}`): {t(e.plain)} — *{t(e.formula)}*")
+
+st.header(t("Docket suggestions"))
+for name, text in DOCKET_TEXTS.items():
+    st.markdown(f"- `{name}`: {t(text)}")
+
+st.header(t("Choices where the specification left room"))
+for choice in DASHBOARD_CHOICES:
+    st.markdown(f"- {t(choice)}")
+for module, text in engine_choices():
+    st.subheader(f"`{module}`")
+    st.markdown(text)

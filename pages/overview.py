@@ -1,0 +1,83 @@
+"""Overview: headline indicators, funnel, trends per half-year, regions ranked."""
+
+from dataclasses import replace
+
+import streamlit as st
+
+from dashboard import charts
+from dashboard.i18n import t
+from dashboard.ui import (
+    cohort_of,
+    figure_ids,
+    headline,
+    indicator_title,
+    indicators_of,
+    load_breakdown,
+    page_header,
+    previous,
+    region_name,
+    require_page,
+    selected_points,
+    show_cases,
+    sidebar_controls,
+    with_region_labels,
+)
+
+principal = require_page("view_indicators")
+c = sidebar_controls()
+page_header("Overview", c)
+
+HEADLINE = [
+    "complaints",
+    "reclassification_rate",
+    "torture_qualification_rate",
+    "spu_involvement_rate",
+    "stagnant_share",
+    "pingpong_share",
+    "prosecution_rate",
+    "timely_information_rate",
+]
+RATES = [n for n in HEADLINE if n.endswith(("_rate", "_share"))]
+
+with st.spinner(t("Computing the figures…")):
+    figs = indicators_of(c)
+    prev = indicators_of(previous(c))
+    cases = cohort_of(c)
+
+if cases.is_empty():
+    st.info(t("No cases were complained in this period for the chosen regions and agencies."))
+headline(figs, HEADLINE, prev=prev, key="ov")
+
+left, right = st.columns([5, 6])
+with left:
+    st.subheader(t("From complaint to prison sentence"))
+    funnel = charts.funnel_frame(cases)
+    st.plotly_chart(charts.funnel_chart(funnel), key="ov_funnel", use_container_width=True)
+    for col, row in zip(st.columns(funnel.height), funnel.iter_rows(named=True), strict=True):
+        if col.button(f"{row['count']}", key=f"ov_funnel_{row['stage']}", help=row["label"]):
+            show_cases(row["case_ids"], row["label"])
+with right:
+    st.subheader(t("Regions ranked"))
+    ind = st.selectbox(t("Indicator"), RATES, key="ov_region_ind", format_func=indicator_title)
+    by_region = load_breakdown(c.version, c.as_of, c.start, c.end, "region", c.regions, c.agencies)
+    part = with_region_labels(by_region.filter(by_region["indicator"] == ind))
+    event = st.plotly_chart(
+        charts.ranked_bar(part), key="ov_regions", on_select="rerun", selection_mode="points"
+    )
+    for p in selected_points(event)[:1]:
+        region = str(p.get("customdata") or p.get("y"))
+        fig = indicators_of(replace(c, regions=(region,)))[ind]
+        show_cases(figure_ids(fig), f"{indicator_title(ind)} · {region_name(region)}")
+
+st.subheader(t("Trends per half-year"))
+chosen = st.multiselect(
+    t("Indicators"), RATES, default=RATES[:4], key="ov_trend_ind", format_func=indicator_title
+)
+trend = load_breakdown(
+    c.version, c.as_of, c.start.replace(year=1900), c.end, "half_year", c.regions, c.agencies
+)
+st.plotly_chart(
+    charts.trend_chart(trend, chosen, {n: indicator_title(n) for n in chosen}),
+    key="ov_trend",
+    use_container_width=True,
+)

@@ -1,0 +1,70 @@
+"""SPU involvement: involvement and lead rates, reactive triggers, days to SPU, regions, and the
+serious cases the SPU never touched."""
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts
+from dashboard.contract import TRIGGERS
+from dashboard.i18n import t
+from dashboard.ui import (
+    case_table,
+    cohort_of,
+    filtered_metrics,
+    headline,
+    indicators_of,
+    load_breakdown,
+    page_header,
+    require_page,
+    selected_points,
+    show_cases,
+    sidebar_controls,
+    with_region_labels,
+)
+
+principal = require_page("view_indicators")
+c = sidebar_controls()
+page_header("SPU involvement", c)
+
+with st.spinner(t("Computing the figures…")):
+    figs = indicators_of(c)
+    cases = cohort_of(c)
+headline(
+    figs,
+    ["spu_involvement_rate", "spu_lead_rate", "spu_reactive_share", "median_days_to_spu"],
+    key="spu",
+)
+
+left, right = st.columns(2)
+with left:
+    st.subheader(t("What brought the SPU in"))
+    triggers = charts.trigger_frame(cases.filter(pl.col("spu_involved")))
+    labels = {x: t(x.replace("_", " ")) for x in TRIGGERS}
+    event = st.plotly_chart(
+        charts.trigger_chart(triggers, labels),
+        key="spu_triggers",
+        on_select="rerun",
+        selection_mode="points",
+    )
+    for p in selected_points(event)[:1]:
+        row = triggers.filter(pl.col("spu_trigger") == p.get("customdata"))
+        if row.height:
+            show_cases(
+                row["case_ids"][0].to_list(), t("SPU trigger: {x}", x=labels[row["spu_trigger"][0]])
+            )
+    st.caption(t("Orange, hatched: reactive triggers (lawyer's request, court order, media)."))
+with right:
+    st.subheader(t("SPU involvement by region"))
+    by_region = load_breakdown(c.version, c.as_of, c.start, c.end, "region", c.regions, c.agencies)
+    part = with_region_labels(by_region.filter(pl.col("indicator") == "spu_involvement_rate"))
+    st.plotly_chart(charts.ranked_bar(part), key="spu_regions", use_container_width=True)
+
+st.subheader(t("Deaths and serious injuries without SPU involvement"))
+only_period = st.toggle(
+    t("Only cases complained in the review period"), value=True, key="spu_scope"
+)
+pool = cases if only_period else filtered_metrics(c.version, c.as_of, c.regions, c.agencies)
+serious = pool.filter(
+    pl.col("harm").is_in(["death", "serious_injury"]) & ~pl.col("spu_involved")
+).sort("complaint_on")
+case_table(serious, key="spu_serious")
