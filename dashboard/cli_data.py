@@ -1,0 +1,56 @@
+"""Data commands: `import PATH...` and `export DIR [--format csv|xlsx]`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+#: imports with more rows than this report progress on stderr
+PROGRESS_FROM = 20_000
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "import",
+        help="import cases/events (CSV pair or one XLSX); all or nothing",
+        description="Validate and import files of the data contract. On any problem nothing "
+        "is written, every problem is listed on stderr and the exit code is 1.",
+    )
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    p.add_argument("--actor", help="user name recorded in the audit log")
+    p.set_defaults(func=cmd_import)
+    p = sub.add_parser("export", help="export all cases and events (contains personal data)")
+    p.add_argument("directory", type=Path, metavar="DIR")
+    p.add_argument("--format", choices=("csv", "xlsx"), default="csv", dest="fmt")
+    p.set_defaults(func=cmd_export)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from dashboard.db import get_engine
+    from dashboard.importer import ImportValidationError, import_files
+
+    try:
+        result = import_files(get_engine(), args.paths, actor=args.actor, progress=_progress)
+    except ImportValidationError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(exc.problems)} problem(s); nothing was imported", file=sys.stderr)
+        return 1
+    print(f"imported {', '.join(result.files)}: {result}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from dashboard.db import get_engine
+    from dashboard.exporter import export_dir
+
+    for path in export_dir(get_engine(), args.directory, fmt=args.fmt):
+        print(path)
+    return 0
+
+
+def _progress(stage: str, done: int, total: int) -> None:
+    """Progress lines on stderr while writing a long import (one per chunk)."""
+    if stage in ("cases", "events") and total > PROGRESS_FROM:
+        print(f"{stage}: {done:,}/{total:,} rows written", file=sys.stderr, flush=True)
