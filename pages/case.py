@@ -18,9 +18,9 @@ from dashboard.ui import (
     page_header,
     region_name,
     requested_case,
-    require_page,
     sidebar_controls,
 )
+from dashboard.ui.auth import require_page
 
 principal = require_page("view_cases")
 c = sidebar_controls()

@@ -14,10 +14,10 @@ from dashboard.ui import (
     load_metrics,
     page_header,
     region_name,
-    require_page,
     search_cases,
     sidebar_controls,
 )
+from dashboard.ui.auth import require_page
 
 principal = require_page("view_cases")
 c = sidebar_controls()

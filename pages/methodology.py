@@ -11,7 +11,7 @@ from dashboard.methodology import (
     INDICATOR_TEXTS,
     engine_choices,
 )
-from dashboard.ui import require_page
+from dashboard.ui.auth import require_page
 
 principal = require_page("view_public_figures")
 st.title(t("Methodology"))

@@ -16,12 +16,12 @@ from dashboard.ui import (
     page_header,
     previous,
     region_name,
-    require_page,
     selected_points,
     show_cases,
     sidebar_controls,
     with_region_labels,
 )
+from dashboard.ui.auth import require_page
 
 principal = require_page("view_indicators")
 c = sidebar_controls()

@@ -15,12 +15,12 @@ from dashboard.ui import (
     indicators_of,
     load_breakdown,
     page_header,
-    require_page,
     selected_points,
     show_cases,
     sidebar_controls,
     with_region_labels,
 )
+from dashboard.ui.auth import require_page
 
 principal = require_page("view_indicators")
 c = sidebar_controls()

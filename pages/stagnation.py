@@ -13,11 +13,11 @@ from dashboard.ui import (
     headline,
     indicators_of,
     page_header,
-    require_page,
     selected_points,
     show_cases,
     sidebar_controls,
 )
+from dashboard.ui.auth import require_page
 
 principal = require_page("view_indicators")
 c = sidebar_controls()

@@ -29,6 +29,9 @@ from dashboard.contract import (
 from dashboard.i18n import get_language, t
 from dashboard.roles import Principal
 
+#: (database URL, data version): keys every cache, so two databases in one process never mix
+Version = tuple[str, int]
+
 CASES_PAGE = "pages/cases.py"
 CASE_PAGE = "pages/case.py"
 
@@ -50,23 +53,18 @@ def engine() -> Engine:
 _version_seen: dict[str, tuple[float, int]] = {}
 
 
-def data_version(*, force: bool = False) -> int:
-    """The shared data version, read from the database at most every version_poll_seconds."""
+def data_version(*, force: bool = False) -> Version:
+    """(URL, shared data version), read from the database at most every version_poll_seconds."""
     url = get_settings().database_url
     now = time.monotonic()
     seen = _version_seen.get(url)
     if not force and seen and now - seen[0] < get_settings().version_poll_seconds:
-        return seen[1]
-    try:
-        from dashboard.versioning import current_version  # type: ignore[import-not-found]
+        return (url, seen[1])
+    from dashboard.versioning import current_version
 
-        version = int(current_version(engine()))
-    except ImportError:
-        from db.engine import data_version as _db_version
-
-        version = _db_version(engine())
+    version = current_version(engine())
     _version_seen[url] = (now, version)
-    return version
+    return (url, version)
 
 
 def invalidate() -> None:
@@ -78,7 +76,7 @@ def invalidate() -> None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def load_frames(version: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+def load_frames(version: Version) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(cases, events) in the contract's canonical schema."""
     from dashboard.store import load_frames as _load
 
@@ -86,7 +84,7 @@ def load_frames(version: int) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def load_metrics(version: int, as_of: date) -> pl.DataFrame:
+def load_metrics(version: Version, as_of: date) -> pl.DataFrame:
     """Per-case metrics of every case known at `as_of` (indicators.md, first half)."""
     from dashboard.metrics import case_metrics
 
@@ -96,7 +94,7 @@ def load_metrics(version: int, as_of: date) -> pl.DataFrame:
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def filtered_metrics(
-    version: int, as_of: date, regions_: tuple[str, ...], agencies: tuple[str, ...]
+    version: Version, as_of: date, regions_: tuple[str, ...], agencies: tuple[str, ...]
 ) -> pl.DataFrame:
     """load_metrics restricted to the sidebar's regions and accused agencies (empty = all)."""
     m = load_metrics(version, as_of)
@@ -109,7 +107,7 @@ def filtered_metrics(
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def load_indicators(
-    version: int,
+    version: Version,
     as_of: date,
     start: date,
     end: date,
@@ -126,7 +124,7 @@ def load_indicators(
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def load_breakdown(
-    version: int,
+    version: Version,
     as_of: date,
     start: date,
     end: date,
@@ -143,7 +141,7 @@ def load_breakdown(
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def load_docket(version: int, as_of: date) -> pl.DataFrame:
+def load_docket(version: Version, as_of: date) -> pl.DataFrame:
     """Docket suggestions (case_id, score, reasons) for every case as of `as_of`."""
     from dashboard.docket import docket_suggestions
 
@@ -163,7 +161,7 @@ class Controls:
     as_of: date
     regions: tuple[str, ...]
     agencies: tuple[str, ...]
-    version: int
+    version: Version
 
     def key(self) -> tuple[Any, ...]:
         return (self.version, self.as_of, self.start, self.end, self.regions, self.agencies)
@@ -189,7 +187,7 @@ def half_years(first: date, last: date) -> list[str]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _period_options(version: int, today: date) -> list[str]:
+def _period_options(version: Version, today: date) -> list[str]:
     cases, _ = load_frames(version)
     first = today
     if cases.height:
@@ -306,36 +304,6 @@ def page_header(title: str, controls: Controls | None = None) -> None:
     st.title(t(title))
     if controls is not None:
         st.markdown(f"**{controls_line(controls)}**")
-
-
-# --- auth (delegates to dashboard.ui.auth once it exists) -----------------------------------
-
-
-def current_principal() -> Principal | None:
-    try:
-        from dashboard.ui.auth import current_principal as _cp
-
-        return _cp()
-    except ImportError:
-        p = st.session_state.get("principal")
-        return p if isinstance(p, Principal) else None
-
-
-def require_page(permission: str) -> Principal:
-    """Stop the page with a clear message unless the signed-in role holds `permission`."""
-    try:
-        from dashboard.ui.auth import require_page as _rp
-
-        return _rp(permission)
-    except ImportError:
-        from dashboard.roles import can
-
-        p = current_principal()
-        if p is None or not can(p, permission):
-            st.error(t("Your role does not give access to this page."))
-            st.stop()
-        assert p is not None
-        return p
 
 
 # --- formatting ------------------------------------------------------------------------------
@@ -458,7 +426,7 @@ def indicator_help(name: str) -> str:
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def cohort(
-    version: int,
+    version: Version,
     as_of: date,
     start: date,
     end: date,
@@ -588,7 +556,7 @@ def with_region_labels(df: pl.DataFrame, column: str = "group") -> pl.DataFrame:
     )
 
 
-def search_cases(version: int, query: str, principal: Principal) -> list[str]:
+def search_cases(version: Version, query: str, principal: Principal) -> list[str]:
     """case_ids whose reference (or, for committee roles, summary) contains `query`."""
     from dashboard.roles import can
 
@@ -621,7 +589,7 @@ def audit_case_view(principal: Principal, case_id: str) -> None:
     seen.add(case_id)
 
 
-def docket_reasons(version: int, as_of: date, case_id: str) -> list[str]:
+def docket_reasons(version: Version, as_of: date, case_id: str) -> list[str]:
     """The docket rules that fire for `case_id` (empty when it gets no suggestion)."""
     d = load_docket(version, as_of).filter(pl.col("case_id") == case_id)
     return [] if d.is_empty() else [str(r) for r in d["reasons"][0]]

@@ -1,0 +1,42 @@
+"""Page tests: a database with the spec's examples and a small synthetic set, and AppTest runners."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from sqlalchemy import Engine
+from streamlit.testing.v1 import AppTest
+
+from dashboard.db import get_engine
+from dashboard.roles import Principal
+from tests.conftest import EXAMPLES, ROOT
+from tests.pages.demo_data import load_demo
+
+#: a period the demo set covers, so figures are not empty whatever today's date is
+PERIOD = "2025-H1"
+
+
+@pytest.fixture
+def demo_db() -> Iterator[Engine]:
+    """The app's own database (OVERSIGHT_DATABASE_URL from the autouse fixture), loaded."""
+    engine = get_engine()
+    load_demo(engine, examples=EXAMPLES)
+    yield engine
+
+
+@pytest.fixture
+def page(demo_db: Engine) -> Callable[..., AppTest]:
+    """page("overview", role="secretariat", **state) -> an AppTest that has run once."""
+
+    def make(name: str, role: str = "secretariat", run: bool = True, **state: object) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=60)
+        at.session_state["principal"] = Principal(f"test-{role}", role)
+        at.session_state["ctl_period"] = PERIOD
+        for k, v in state.items():
+            at.session_state[k] = v
+        if run:
+            at.run()
+        return at
+
+    return make

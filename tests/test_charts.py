@@ -1,0 +1,95 @@
+"""Charts: the right numbers reach the figure, labels are not clipped, lanes follow agencies."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from dashboard import charts
+from dashboard.i18n import set_language
+
+
+def _metrics() -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "case_id": ["A", "B", "C", "D"],
+            "criminal_case": [True, True, True, False],
+            "in_court": [True, True, False, False],
+            "convicted": [True, False, False, False],
+            "custodial": [False, False, False, False],
+            "spu_involved": [True, True, False, False],
+            "spu_trigger": ["media", "ex_officio", None, None],
+            "stagnation_days": [10, 120, 400, None],
+        }
+    )
+
+
+def test_funnel_counts_and_ids() -> None:
+    set_language("en")
+    f = charts.funnel_frame(_metrics())
+    assert f["count"].to_list() == [4, 3, 2, 1, 0]
+    assert f.filter(pl.col("stage") == "in_court")["case_ids"][0].to_list() == ["A", "B"]
+    fig = charts.funnel_chart(f)
+    assert list(fig.data[0].x) == [4, 3, 2, 1, 0]
+    assert fig.layout.yaxis.automargin and fig.layout.font.size >= 12
+
+
+def test_trigger_frame_marks_reactive() -> None:
+    tr = charts.trigger_frame(_metrics().filter(pl.col("spu_involved")))
+    media = tr.filter(pl.col("spu_trigger") == "media").row(0, named=True)
+    assert media["count"] == 1 and media["reactive"] and media["case_ids"] == ["A"]
+    assert tr.filter(pl.col("spu_trigger") == "court_order")["count"].item() == 0
+    fig = charts.trigger_chart(tr, {})
+    assert sum(fig.data[0].x) == 2
+
+
+def test_stagnation_buckets() -> None:
+    fig = charts.stagnation_chart(_metrics())
+    assert list(fig.data[0].y) == [1, 1, 0, 1]
+
+
+def test_ranked_bar_orders_and_marks_empty_groups() -> None:
+    df = pl.DataFrame(
+        {
+            "group": ["KZ-39", "KZ-75", "KZ-11"],
+            "label": ["Kostanay", "Almaty", "Akmola"],
+            "value": [0.5, 0.25, None],
+            "numerator": [1, 1, 0],
+            "denominator": [2, 4, 0],
+        }
+    )
+    fig = charts.ranked_bar(df)
+    assert list(fig.data[0].y) == ["Almaty", "Kostanay"]  # ascending: the highest on top
+    assert list(fig.data[0].x) == [25.0, 50.0]
+    assert list(fig.data[1].text) == ["no cases"]
+
+
+def test_timeline_lanes_markers_and_idle_gaps() -> None:
+    ev = pl.DataFrame(
+        {
+            "case_id": ["X"] * 4,
+            "seq": [1, 2, 3, 4],
+            "event_date": ["2020-01-10", "2020-02", "2020-09-01", "2020-09-20"],
+            "event_type": [
+                "screening_started",
+                "refusal_to_open",
+                "decision_overturned",
+                "referred",
+            ],
+            "agency": ["MVD_IID", "MVD_IID", "PROS_REGIONAL", "PROS_LOCAL"],
+            "to_agency": [None, None, "MVD_IID", "MVD_IID"],
+            "detail": [None, "no_crime", None, None],
+        }
+    )
+    fig = charts.timeline_chart(
+        ev, complaint_on=date(2020, 1, 5), as_of=date(2021, 1, 1), is_open=True
+    )
+    lanes = set(fig.layout.yaxis.categoryarray)
+    assert lanes == {"MVD_IID (MVD)", "PROS_REGIONAL (prosecution)", "PROS_LOCAL (prosecution)"}
+    names = {tr.name for tr in fig.data if tr.name}
+    assert {"Negative decision", "Reversal / case opened"} <= names
+    # 2020-02-15 -> 2020-09-01 (199 days) and 2020-09-20 -> T (104 days) are idle
+    gaps = [s for s in fig.layout.shapes if s.type == "rect"]
+    assert len(gaps) == 2
+    assert charts.idle_gaps([date(2020, 2, 15)], complaint_on=date(2020, 1, 5), as_of=None) == []
