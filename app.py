@@ -1,6 +1,84 @@
-"""Entry script: page config, sign-in gate, st.navigation by role."""
+"""Entry script and router: page config, language, first start, sign-in gate, pages by role.
+
+A signed-out visitor gets only the sign-in page; a signed-in user gets the pages their role may
+open (dashboard.navigation.pages_for). Each page checks its permission again, and every domain
+function checks the role, so a page reached by its URL cannot show more than the role allows.
+"""
+
+from pathlib import Path
 
 import streamlit as st
 
-st.set_page_config(page_title="Oversight", layout="wide")
-st.title("Oversight")
+from dashboard.auth import ensure_demo_accounts
+from dashboard.config import get_settings
+from dashboard.i18n import t
+from dashboard.navigation import pages_for
+from dashboard.ui import engine
+from dashboard.ui.auth import (
+    apply_language,
+    current_principal,
+    language_picker,
+    sign_in_form,
+    sign_out_button,
+)
+
+HERE = Path(__file__).resolve().parent
+
+st.set_page_config(page_title="Oversight", page_icon=":material/balance:", layout="wide")
+
+
+@st.cache_resource(show_spinner=False)
+def first_start(url: str) -> tuple[str | None, list[str]]:
+    """Once per process and database: seed an empty database, create the demo accounts."""
+    eng = engine()
+    seeded = None
+    if get_settings().seed_on_first_start:
+        try:
+            from dashboard.seeding import seed_if_empty
+        except ImportError:  # the seed module is optional
+            seed_if_empty = None
+        report = seed_if_empty(eng) if seed_if_empty else None
+        seeded = str(report) if report else None
+    return seeded, ensure_demo_accounts(eng)
+
+
+eng = engine()
+seeded, demo_created = first_start(get_settings().database_url)
+apply_language(eng)
+if seeded and not st.session_state.get("seed_shown"):
+    st.session_state["seed_shown"] = True
+    st.toast(t("First start: demo data loaded ({report}).", report=seeded), icon="🌱")
+
+principal = current_principal()
+language_picker(eng)
+
+
+def sign_in_page() -> None:
+    st.title(t("Oversight"))
+    st.caption(t("Investigations of complaints of torture: indicators, docket and follow-up."))
+    left, _ = st.columns([2, 3])
+    with left:
+        sign_in_form(eng)
+        if get_settings().demo_accounts:
+            st.info(t("Demo installation: see the README for the demo accounts."))
+
+
+if principal is None:
+    nav = st.navigation([st.Page(sign_in_page, title=t("Sign in"), icon=":material/login:")])
+else:
+    sections: dict[str, list] = {}
+    for spec in pages_for(principal.role):
+        path = HERE / spec.path
+        if not path.is_file():  # a page not written yet
+            continue
+        sections.setdefault(t(spec.section), []).append(
+            st.Page(
+                str(path),
+                title=t(spec.title),
+                icon=spec.icon,
+                default=principal.role in spec.default_for,
+            )
+        )
+    nav = st.navigation(sections)
+    sign_out_button(eng)
+nav.run()

@@ -1,0 +1,92 @@
+"""Accounts (secretariat): who may sign in with which role; create, reset password, deactivate."""
+
+import streamlit as st
+
+from dashboard import auth
+from dashboard.i18n import t
+from dashboard.roles import ROLES
+from dashboard.ui import engine, page_header
+from dashboard.ui.auth import require_page, role_label
+
+principal = require_page("manage_accounts")
+page_header("Accounts")
+eng = engine()
+
+
+def _done(message: str) -> None:
+    st.session_state["accounts_done"] = message
+
+
+if msg := st.session_state.pop("accounts_done", None):
+    st.success(msg)
+
+users = auth.list_users(engine=eng, principal=principal)
+st.dataframe(
+    users.rename(
+        {
+            "username": t("Username"),
+            "full_name": t("Full name"),
+            "role": t("Role"),
+            "active": t("Active"),
+            "locked": t("Locked"),
+            "last_login_at": t("Last sign-in"),
+            "password": t("Has a password"),
+        }
+    ),
+    hide_index=True,
+    key="accounts_table",
+    use_container_width=True,
+)
+names = users["username"].to_list()
+create, reset, active = st.tabs([t("New account"), t("Reset password"), t("Deactivate")])
+
+with create, st.form("acc_create", clear_on_submit=True):
+    username = st.text_input(t("Username"), key="acc_new_username")
+    full_name = st.text_input(t("Full name"), key="acc_new_full_name")
+    role = st.selectbox(
+        t("Role"), ROLES, key="acc_new_role", format_func=lambda r: t(role_label(r))
+    )
+    password = st.text_input(t("Password"), type="password", key="acc_new_password")
+    st.caption(t("At least {n} characters.", n=auth.MIN_PASSWORD_LENGTH))
+    if st.form_submit_button(t("Create the account"), type="primary"):
+        try:
+            auth.create_user(
+                engine=eng,
+                username=username,
+                password=password,
+                role=role,
+                full_name=full_name,
+                actor=principal,
+            )
+        except auth.AccountError as e:
+            st.error(t("The account was not created: {reason}", reason=str(e)))
+        else:
+            _done(t("Account {user} created.", user=username.strip().lower()))
+            st.rerun()
+
+with reset, st.form("acc_reset", clear_on_submit=True):
+    who = st.selectbox(t("Account"), names, key="acc_reset_user")
+    new = st.text_input(t("New password"), type="password", key="acc_reset_password")
+    st.caption(t("Also lifts a lockout after failed sign-ins."))
+    if st.form_submit_button(t("Set the password")) and who:
+        try:
+            auth.reset_password(engine=eng, principal=principal, username=who, new_password=new)
+        except auth.AccountError as e:
+            st.error(t("The password was not changed: {reason}", reason=str(e)))
+        else:
+            _done(t("New password set for {user}.", user=who))
+            st.rerun()
+
+with active:
+    who = st.selectbox(t("Account"), names, key="acc_active_user")
+    if who:
+        is_active = bool(users.filter(users["username"] == who)["active"][0])
+        label = t("Deactivate {user}", user=who) if is_active else t("Reactivate {user}", user=who)
+        if st.button(label, key="acc_active_toggle"):
+            try:
+                auth.set_active(engine=eng, principal=principal, username=who, active=not is_active)
+            except auth.AccountError as e:
+                st.error(str(e))
+            else:
+                _done(t("Account {user} updated.", user=who))
+                st.rerun()
