@@ -1,0 +1,238 @@
+"""Role-checked entry points for data going in and out: imports, exports, demo data, and the
+public (suppressed) figures that the observer role and `export --public` see.
+
+Everything here calls `dashboard.roles.require` first, so a page reached by its URL, or a bug
+in a page, cannot import, export or show more than the signed-in role may.
+Public figures never contain case ids, names, notes or summaries: they are built from the
+engine's public mode (indicators.public_figures / public_breakdown: counts 1-4 shown as "<5",
+rates over fewer than 10 cases withheld).
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Engine
+
+from dashboard import audit
+from dashboard.roles import Principal, require
+
+#: breakdowns in a public export, and in this order
+PUBLIC_BY = ("half_year", "region")
+
+
+# --- import and full export (secretariat) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """Either `result` (written) or `problems` (file, line, column, reason, value; nothing written)."""
+
+    result: Any = None
+    problems: pl.DataFrame | None = None
+
+
+def import_uploaded(
+    engine: Engine, principal: Principal, files: Sequence[tuple[str, bytes]]
+) -> ImportOutcome:
+    """Import uploaded files (name, content) all or nothing; every problem is returned."""
+    require(principal, "import_data")
+    from dashboard.importer import ImportValidationError, import_files
+
+    with tempfile.TemporaryDirectory(prefix="oversight-upload-") as tmp:
+        paths = []
+        for name, content in files:
+            path = Path(tmp) / Path(name).name  # the name only: no path from the browser
+            path.write_bytes(content)
+            paths.append(path)
+        try:
+            result = import_files(engine, paths, actor=principal.username)
+        except ImportValidationError as e:
+            return ImportOutcome(problems=problems_frame(e.problems))
+    return ImportOutcome(result=result)
+
+
+def problems_frame(problems: Sequence[Any]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "file": [p.file for p in problems],
+            "line": [p.line for p in problems],
+            "column": [p.column for p in problems],
+            "reason": [p.reason for p in problems],
+            "value": [None if p.value is None else str(p.value) for p in problems],
+        },
+        schema={
+            "file": pl.String,
+            "line": pl.Int64,
+            "column": pl.String,
+            "reason": pl.String,
+            "value": pl.String,
+        },
+    )
+
+
+def export_bytes(engine: Engine, principal: Principal, fmt: str = "csv") -> bytes:
+    """The full export (with personal data) as a zip of CSVs or one XLSX; audited."""
+    require(principal, "export_data")
+    from dashboard.exporter import export_dir
+
+    with tempfile.TemporaryDirectory(prefix="oversight-export-") as tmp:
+        files = export_dir(engine, tmp, fmt="xlsx" if fmt == "xlsx" else "csv")
+        data = _bundle(files, fmt)
+    audit.record_now(engine, actor=principal, action="export", detail=f"full {fmt}")
+    return data
+
+
+def _bundle(files: Sequence[Path], fmt: str) -> bytes:
+    if fmt == "xlsx" and len(files) == 1:
+        return Path(files[0]).read_bytes()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for f in files:
+            z.write(f, Path(f).name)
+    return buf.getvalue()
+
+
+# --- demo data (secretariat) -------------------------------------------------------------------
+
+
+def reload_demo(engine: Engine, principal: Principal) -> str:
+    """Load the documented and synthetic demo sets again (upsert); a one-line summary."""
+    require(principal, "import_data")
+    from dashboard import seeding  # type: ignore[attr-defined]
+
+    report = seeding.seed_database(engine)
+    audit.record_now(engine, actor=principal, action="seed", detail=str(report)[:200])
+    return str(report)
+
+
+def remove_synthetic_cases(engine: Engine, principal: Principal) -> int:
+    """Delete every synthetic case (and its events); the number removed."""
+    require(principal, "import_data")
+    from dashboard import seeding  # type: ignore[attr-defined]
+
+    n = seeding.remove_synthetic(engine)
+    audit.record_now(
+        engine, actor=principal, action="delete", entity="case", detail=f"synthetic={n}"
+    )
+    return int(n) if isinstance(n, int) else int(getattr(n, "cases", 0) or 0)
+
+
+# --- public figures (every role; the observer's only view of the data) -------------------------
+
+
+def _metrics(engine: Engine, as_of: date) -> pl.DataFrame:
+    from dashboard.metrics import case_metrics
+    from dashboard.store import load_frames
+
+    cases, events = load_frames(engine)
+    return case_metrics(cases, events, as_of)
+
+
+def public_headline(
+    metrics: pl.DataFrame,
+    principal: Principal,
+    *,
+    start: date,
+    end: date,
+    regions: Sequence[str] = (),
+) -> Any:
+    """Suppressed figures of the cohort complained in [start, end] (optionally some regions)."""
+    require(principal, "view_public_figures")
+    from dashboard.indicators import compute_indicators, public_figures
+
+    m = metrics.filter(pl.col("region").is_in(list(regions))) if regions else metrics
+    return public_figures(compute_indicators(m, start=start, end=end))
+
+
+def public_table(
+    metrics: pl.DataFrame,
+    principal: Principal,
+    *,
+    start: date,
+    end: date,
+    by: str,
+    regions: Sequence[str] = (),
+) -> pl.DataFrame:
+    """Suppressed breakdown (group, indicator, value, numerator, denominator) by `by`."""
+    require(principal, "view_public_figures")
+    from dashboard.indicators import breakdown, public_breakdown
+
+    m = metrics.filter(pl.col("region").is_in(list(regions))) if regions else metrics
+    return _strip_ids(public_breakdown(breakdown(m, start=start, end=end, by=by)))
+
+
+def _strip_ids(frame: pl.DataFrame) -> pl.DataFrame:
+    """Defence in depth: a public frame keeps no column that could hold case ids or names."""
+    bad = [c for c in frame.columns if c.endswith("_ids") or c in _PERSONAL_COLUMNS]
+    return frame.drop(bad) if bad else frame
+
+
+_PERSONAL_COLUMNS = frozenset({"case_id", "victim_name", "summary", "note", "ngo", "source"})
+
+
+def public_export_frames(
+    engine: Engine, principal: Principal, *, as_of: date | None = None
+) -> dict[str, pl.DataFrame]:
+    """The public export: suppressed figures per half-year and per region, all periods.
+
+    Cells are text ("<5", "too few cases"): no case-level rows, no ids, no names.
+    """
+    require(principal, "view_public_figures")
+    as_of = as_of or date.today()
+    metrics = _metrics(engine, as_of)
+    start = date(1900, 1, 1)
+    return {by: public_table(metrics, principal, start=start, end=as_of, by=by) for by in PUBLIC_BY}
+
+
+def public_export_bytes(
+    engine: Engine, principal: Principal, fmt: str = "xlsx", *, as_of: date | None = None
+) -> bytes:
+    with tempfile.TemporaryDirectory(prefix="oversight-public-") as tmp:
+        files = write_public_export(engine, principal, tmp, fmt=fmt, as_of=as_of)
+        return _bundle(files, fmt)
+
+
+def write_public_export(
+    engine: Engine,
+    principal: Principal,
+    directory: str | Path,
+    *,
+    fmt: str = "csv",
+    as_of: date | None = None,
+) -> list[Path]:
+    """Write the public export (`export --public`) as CSV files or one XLSX workbook."""
+    frames = public_export_frames(engine, principal, as_of=as_of)
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    text = {name: _as_text(frame) for name, frame in frames.items()}
+    if fmt == "xlsx":
+        import xlsxwriter
+
+        path = out / "oversight-public.xlsx"
+        with xlsxwriter.Workbook(str(path)) as wb:
+            for name, frame in text.items():
+                frame.write_excel(wb, worksheet=f"by_{name}", autofit=True)
+        files = [path]
+    else:
+        files = []
+        for name, frame in text.items():
+            path = out / f"public_by_{name}.csv"
+            frame.write_csv(path)
+            files.append(path)
+    audit.record_now(engine, actor=principal, action="export", detail=f"public {fmt}")
+    return files
+
+
+def _as_text(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.with_columns(
+        pl.col(c).cast(pl.String) for c, dt in frame.schema.items() if dt != pl.String
+    )
