@@ -1,0 +1,125 @@
+"""The docket of a session: suggested and added cases, manual changes with reasons, comments."""
+
+import polars as pl
+import streamlit as st
+
+from dashboard import workflow as wf
+from dashboard.i18n import t
+from dashboard.roles import can
+from dashboard.ui import engine, fmt_date, open_case, page_header
+from dashboard.ui.auth import require_page
+from dashboard.ui.workflow import run_write, session_picker
+
+principal = require_page("view_sessions")
+page_header("Docket")
+session_id = session_picker(principal, key="docket_pick")
+if session_id is None:
+    st.stop()
+eng = engine()
+show_removed = st.toggle(t("Show removed cases"), key="docket_removed")
+docket = wf.docket_frame(
+    engine=eng, principal=principal, session_id=session_id, include_removed=show_removed
+)
+st.dataframe(
+    docket.with_columns(pl.col("reasons").list.join(", ")).select(
+        "case_id",
+        "victim_name",
+        "score",
+        "reasons",
+        "origin",
+        "included",
+        "manual_reason",
+        "region",
+        "accused_agency",
+        "harm",
+        "comments",
+    ),
+    hide_index=True,
+    key="docket_table",
+    column_config={
+        "case_id": t("Case"),
+        "victim_name": t("Victim (public)"),
+        "score": t("Priority"),
+        "reasons": t("Why"),
+        "origin": t("Origin"),
+        "included": t("On the docket"),
+        "manual_reason": t("Reason for the change"),
+        "region": t("Region"),
+        "accused_agency": t("Accused agency"),
+        "harm": t("Harm"),
+        "comments": t("Comments"),
+    },
+)
+
+if can(principal, "manage_sessions"):
+    add, remove = st.columns(2)
+    with add.form("docket_add"):
+        st.markdown(t("**Add a case**"))
+        st.text_input(t("Case"), key="docket_add_case", placeholder="KST-2012-014")
+        st.text_input(t("Reason"), key="docket_add_reason")
+        if st.form_submit_button(t("Add to the docket")) and run_write(
+            wf.add_docket_case,
+            where=t("The addition"),
+            principal=principal,
+            session_id=session_id,
+            case_id=st.session_state["docket_add_case"],
+            reason=st.session_state["docket_add_reason"],
+        ):
+            st.rerun()
+    with remove.form("docket_remove"):
+        st.markdown(t("**Remove a case**"))
+        on = docket.filter(pl.col("included"))["case_id"].to_list()
+        st.selectbox(t("Case"), on, key="docket_remove_case")
+        st.text_input(t("Reason"), key="docket_remove_reason")
+        if st.form_submit_button(t("Remove from the docket")) and run_write(
+            wf.remove_docket_case,
+            where=t("The removal"),
+            principal=principal,
+            session_id=session_id,
+            case_id=st.session_state["docket_remove_case"] or "",
+            reason=st.session_state["docket_remove_reason"],
+        ):
+            st.rerun()
+
+if docket.is_empty():
+    st.stop()
+st.subheader(t("A case on the docket"))
+case_id = st.selectbox(t("Case"), docket["case_id"].to_list(), key="docket_case")
+entry = docket.filter(pl.col("case_id") == case_id).row(0, named=True)
+if st.button(t("Open the case file"), key="docket_open_case", icon=":material/timeline:"):
+    open_case(case_id)
+snap = wf.session_snapshot(engine=eng, principal=principal, session_id=session_id)
+facts = snap.get("case_metrics", {}).get(case_id)
+if facts:
+    st.caption(t("Metrics as of {as_of} (frozen with the session)", as_of=snap["as_of"]))
+    st.dataframe(
+        pl.DataFrame({"metric": list(facts), "value": [str(v) for v in facts.values()]}),
+        hide_index=True,
+        key="docket_case_metrics",
+    )
+events = wf.case_timeline(engine=eng, principal=principal, case_id=case_id)
+st.markdown(t("**Timeline**"))
+for e in events.iter_rows(named=True):
+    arrow = f" → {e['to_agency']}" if e["to_agency"] else ""
+    detail = f" ({t(e['detail'].replace('_', ' '))})" if e["detail"] else ""
+    st.markdown(
+        f"- {fmt_date(e['event_date'])} · {t(e['event_type'].replace('_', ' '))}{detail} · {e['agency']}{arrow}"
+    )
+
+st.markdown(t("**Comments**"))
+for c in wf.comments_frame(engine=eng, principal=principal, entry_id=entry["entry_id"]).iter_rows(
+    named=True
+):
+    st.markdown(f"*{c['author']}, {c['created_at']:%Y-%m-%d %H:%M}:* {c['text']}")
+if can(principal, "comment_docket"):
+    with st.form("docket_comment"):
+        st.text_area(t("Your comment"), key="docket_comment_text")
+        if st.form_submit_button(t("Add comment")) and run_write(
+            wf.add_comment,
+            where=t("The comment"),
+            principal=principal,
+            entry_id=entry["entry_id"],
+            text=st.session_state["docket_comment_text"],
+        ):
+            st.session_state.pop("docket_comment_text", None)
+            st.rerun()

@@ -1,0 +1,125 @@
+"""Committee sessions: the list, a new session (secretariat), its status and the session pack."""
+
+from datetime import date
+
+import streamlit as st
+
+from dashboard import pack
+from dashboard import workflow as wf
+from dashboard.i18n import t
+from dashboard.roles import can
+from dashboard.ui import engine, fmt_figure, indicator_title, last_complete_half_year, page_header
+from dashboard.ui.auth import require_page
+from dashboard.ui.workflow import keep, run_write, session_label, session_picker, sessions
+
+principal = require_page("view_sessions")
+page_header("Sessions")
+
+frame = sessions(principal)
+if not frame.is_empty():
+    st.dataframe(
+        frame.select(
+            "session_date", "title", "period", "status", "docket_cases", "recommendations"
+        ),
+        hide_index=True,
+        key="sessions_table",
+        column_config={
+            "session_date": t("Date"),
+            "title": t("Title"),
+            "period": t("Half-year under review"),
+            "status": t("Status"),
+            "docket_cases": t("Cases on the docket"),
+            "recommendations": t("Recommendations"),
+        },
+    )
+
+if can(principal, "manage_sessions"):
+    with st.expander(t("New session"), expanded=frame.is_empty()):
+        keep("new_session_period", last_complete_half_year(date.today()))
+        with st.form("new_session", clear_on_submit=False):
+            st.text_input(
+                t("Title"), key="new_session_title", placeholder=t("e.g. Spring session 2016")
+            )
+            st.date_input(t("Session date"), key="new_session_date", value=date.today())
+            st.text_input(
+                t("Half-year under review"),
+                key="new_session_period",
+                help=t("Like 2015-H2 (July–December 2015). Its figures are frozen when you save."),
+            )
+            st.text_area(t("Members present (one per line)"), key="new_session_members")
+            submitted = st.form_submit_button(t("Create the session"), type="primary")
+        if submitted:
+            with st.spinner(t("Freezing the figures and the docket…")):
+                row = run_write(
+                    wf.create_session,
+                    where=t("The new session"),
+                    principal=principal,
+                    title=st.session_state["new_session_title"],
+                    session_date=st.session_state["new_session_date"],
+                    period=st.session_state["new_session_period"],
+                    members_present=st.session_state["new_session_members"],
+                )
+            if row is not None:
+                st.session_state["wf_session_id"] = row.id
+                st.success(
+                    t(
+                        "Session “{title}” created; {n} cases suggested for the docket.",
+                        title=row.title,
+                        n=len(
+                            wf.docket_frame(engine=engine(), principal=principal, session_id=row.id)
+                        ),
+                    )
+                )
+                frame = sessions(principal)
+
+session_id = session_picker(principal, key="sessions_pick")
+if session_id is None:
+    st.stop()
+sess = wf.get_session(engine=engine(), principal=principal, session_id=session_id)
+st.subheader(session_label(sess.model_dump()))
+if sess.members_present:
+    st.caption(t("Members present: {names}", names=", ".join(sess.members_present.splitlines())))
+
+if can(principal, "manage_sessions"):
+    c1, c2 = st.columns([2, 1])
+    new_status = c1.selectbox(
+        t("Status"),
+        wf.SESSION_STATUSES,
+        index=wf.SESSION_STATUSES.index(sess.status),
+        format_func=lambda s: t(wf.SESSION_STATUS_LABELS[s]),
+        key=f"session_status_{session_id}",
+    )
+    if c2.button(
+        t("Change status"), key="session_status_save", disabled=new_status == sess.status
+    ) and run_write(
+        wf.set_session_status,
+        where=t("The status"),
+        principal=principal,
+        session_id=session_id,
+        status=new_status,
+    ):
+        st.rerun()
+
+snap = wf.session_snapshot(engine=engine(), principal=principal, session_id=session_id)
+st.markdown(
+    t(
+        "**Frozen figures** for {period}, as of {as_of} (taken {taken}); later imports do not change them.",
+        period=sess.period,
+        as_of=sess.as_of.isoformat(),
+        taken=(snap.get("taken_at") or "")[:16].replace("T", " "),
+    )
+)
+figs = snap.get("indicators", {})
+cols = st.columns(4)
+for i, name in enumerate(n for n in wf.HEADLINE_INDICATORS if n in figs):
+    cols[i % 4].metric(indicator_title(name), fmt_figure(name, figs[name].get("value")))
+
+st.download_button(
+    t("Download session pack (PDF)"),
+    data=lambda: pack.session_pack_pdf(engine=engine(), principal=principal, session_id=session_id),
+    file_name=pack.pack_filename(sess.title, sess.session_date),
+    mime="application/pdf",
+    key="session_pack",
+    icon=":material/picture_as_pdf:",
+    on_click="ignore",
+)
