@@ -35,7 +35,7 @@ st.dataframe(
     ),
     hide_index=True,
     key="accounts_table",
-    use_container_width=True,
+    width="stretch",
 )
 names = users["username"].to_list()
 create, reset, active = st.tabs([t("New account"), t("Reset password"), t("Deactivate")])

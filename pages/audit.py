@@ -62,7 +62,7 @@ event = st.dataframe(
     view,
     hide_index=True,
     key="audit_table",
-    use_container_width=True,
+    width="stretch",
     on_select="rerun",
     selection_mode="single-row",
 )

@@ -76,7 +76,7 @@ st.plotly_chart(
         event_labels={e: t(e.replace("_", " ")) for e in known["event_type"].unique().to_list()},
     ),
     key="case_timeline",
-    use_container_width=True,
+    width="stretch",
 )
 if known.height < cf.events.height:
     st.caption(
@@ -93,7 +93,7 @@ with left:
         case_metric_rows(row, metric_meaning),
         hide_index=True,
         key="case_metrics",
-        use_container_width=True,
+        width="stretch",
     )
 with right:
     st.subheader(t("Docket rules that fire"))

@@ -52,7 +52,7 @@ left, right = st.columns([5, 6])
 with left:
     st.subheader(t("From complaint to prison sentence"))
     funnel = charts.funnel_frame(cases)
-    st.plotly_chart(charts.funnel_chart(funnel), key="ov_funnel", use_container_width=True)
+    st.plotly_chart(charts.funnel_chart(funnel), key="ov_funnel", width="stretch")
     for col, row in zip(st.columns(funnel.height), funnel.iter_rows(named=True), strict=True):
         if col.button(f"{row['count']}", key=f"ov_funnel_{row['stage']}", help=row["label"]):
             show_cases(row["case_ids"], row["label"])
@@ -79,5 +79,5 @@ trend = load_breakdown(
 st.plotly_chart(
     charts.trend_chart(trend, chosen, {n: indicator_title(n) for n in chosen}),
     key="ov_trend",
-    use_container_width=True,
+    width="stretch",
 )

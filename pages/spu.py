@@ -57,7 +57,7 @@ with right:
     st.subheader(t("SPU involvement by region"))
     by_region = load_breakdown(c.version, c.as_of, c.start, c.end, "region", c.regions, c.agencies)
     part = with_region_labels(by_region.filter(pl.col("indicator") == "spu_involvement_rate"))
-    st.plotly_chart(charts.ranked_bar(part), key="spu_regions", use_container_width=True)
+    st.plotly_chart(charts.ranked_bar(part), key="spu_regions", width="stretch")
 
 st.subheader(t("Deaths and serious injuries without SPU involvement"))
 only_period = st.toggle(

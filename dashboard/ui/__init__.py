@@ -539,7 +539,7 @@ def case_table(
         hide_index=True,
         on_select="rerun",
         selection_mode="single-row",
-        use_container_width=True,
+        width="stretch",
         column_config={c: headers[c] for c in cols},
     )
     rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])

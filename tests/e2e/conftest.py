@@ -1,0 +1,131 @@
+"""Browser tests: a real `streamlit run app.py` on a pre-loaded SQLite file, driven by Chromium."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ARTIFACTS, EXAMPLES, ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of a running app whose database holds the spec's examples and demo cases."""
+    from db.engine import make_engine, migrate
+    from tests.pages.demo_data import load_demo
+
+    folder = tmp_path_factory.mktemp("e2e")
+    url = f"sqlite:///{folder / 'oversight.db'}"
+    eng = make_engine(url)
+    migrate(eng)
+    load_demo(eng, n=120, examples=EXAMPLES)
+    eng.dispose()
+    port = _free_port()
+    env = os.environ | {
+        "OVERSIGHT_DATABASE_URL": url,
+        "OVERSIGHT_SEED_ON_FIRST_START": "false",
+        "OVERSIGHT_DEMO_ACCOUNTS": "true",
+        "OVERSIGHT_LANGUAGE": "en",
+    }
+    log = (folder / "streamlit.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py")]
+        + ["--server.headless", "true", "--server.port", str(port)]
+        + ["--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError((folder / "streamlit.log").read_text())
+            time.sleep(0.5)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server: str) -> Iterator[object]:
+    """A laptop-sized page (1366×900) with its own context."""
+    ctx = browser.new_context(viewport={"width": 1366, "height": 900})  # type: ignore[attr-defined]
+    pg = ctx.new_page()
+    pg.set_default_timeout(30_000)
+    yield pg
+    ctx.close()
+
+
+def shot(pg, name: str) -> Path:
+    """Save a full-page screenshot under tests/artifacts/ (look at it)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    pg.wait_for_timeout(800)
+    pg.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def wait_idle(pg) -> None:
+    """Wait until Streamlit has finished the current run."""
+    pg.wait_for_timeout(300)
+    pg.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
+    )
+    pg.wait_for_timeout(300)
+
+
+def sign_in(
+    pg, base: str, username: str = "secretariat", password: str = "demo-secretariat"
+) -> None:
+    pg.goto(base)
+    pg.get_by_label("Username").fill(username)
+    pg.get_by_label("Password").fill(password)
+    pg.get_by_role("button", name="Sign in").click()
+    pg.get_by_role("heading", name="Overview").wait_for()
+    wait_idle(pg)

@@ -1,0 +1,45 @@
+"""The main path in a real browser: open, change the period, drill down from a figure to a case,
+see its timeline. Screenshots land in tests/artifacts/."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import shot, sign_in, wait_idle
+
+pytestmark = pytest.mark.e2e
+
+
+def test_main_path(page, server: str) -> None:
+    pg = page
+    sign_in(pg, server)
+    shot(pg, "e2e_01_overview")
+    header = pg.get_by_text("as of", exact=False).first.inner_text()
+    assert "Period" in header
+
+    # change the review period: the title line and the figures follow
+    pg.get_by_label("Review period (half-year)").click()
+    pg.get_by_role("option", name="2025-H2").click()
+    wait_idle(pg)
+    pg.get_by_text("Period 2025-H2").first.wait_for()
+    shot(pg, "e2e_02_period_changed")
+
+    # drill down from the complaints figure to its cases
+    pg.get_by_role("button", name="Show", exact=False).first.click()
+    pg.get_by_role("heading", name="Case list").wait_for()
+    wait_idle(pg)
+    pg.get_by_text("Showing the", exact=False).first.wait_for()
+    shot(pg, "e2e_03_case_list")
+
+    # open the first case of the list: select its row in the grid
+    grid = pg.locator('[data-testid="stDataFrame"]').first
+    grid.wait_for()
+    box = grid.bounding_box()
+    assert box is not None
+    pg.mouse.click(box["x"] + 18, box["y"] + 55)  # the row-selection checkbox of row 1
+    pg.get_by_role("heading", name="Case file").wait_for()
+    wait_idle(pg)
+    pg.get_by_text("Procedural history").wait_for()
+    pg.locator(".js-plotly-plot").first.wait_for()
+    assert pg.locator(".js-plotly-plot .scatterlayer .point").count() > 0
+    shot(pg, "e2e_04_case_timeline")
