@@ -27,6 +27,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 from sqlalchemy import Connection, Engine, Table, text
@@ -141,11 +142,11 @@ def import_files(
     progress: Progress | None = None,
 ) -> ImportResult:
     """Validate `paths` (also against the database) and write them in one transaction."""
-    paths = [Path(p) for p in paths]
-    _report(progress, "read", 0, len(paths))
-    raw = _read_raw(paths)
-    _report(progress, "read", len(paths), len(paths))
-    names = tuple(p.name for p in paths)
+    files = [Path(p) for p in paths]
+    _report(progress, "read", 0, len(files))
+    raw = _read_raw(files)
+    _report(progress, "read", len(files), len(files))
+    names = tuple(p.name for p in files)
     return _import_raw(engine, raw, names, actor=actor, progress=progress)
 
 
@@ -219,15 +220,13 @@ def _read_path(path: Path, problems: list[ImportProblem]) -> list[tuple[str, str
 def _csv_header(path: Path, problems: list[ImportProblem]) -> list[str] | None:
     try:
         with path.open(encoding="utf-8-sig", newline="") as f:
-            return next(csv.reader(f), None) or _no_header(path, problems)
+            header = next(csv.reader(f), None)
     except UnicodeDecodeError:
         problems.extend(_diagnose_csv(path))
         return None
-
-
-def _no_header(path: Path, problems: list[ImportProblem]) -> None:
-    problems.append(ImportProblem(str(path), 1, "-", "empty file: no header row", ""))
-    return None
+    if not header:
+        problems.append(ImportProblem(str(path), 1, "-", "empty file: no header row", ""))
+    return header or None
 
 
 def _csv_kind(path: Path, header: list[str]) -> str:
@@ -272,7 +271,7 @@ def _read_xlsx(path: Path, problems: list[ImportProblem]) -> list[tuple[str, str
     if not found:
         reason = "no sheet named cases or events"
         problems.append(ImportProblem(str(path), 0, "-", reason, ", ".join(reader.sheet_names)))
-    tables = []
+    tables: list[tuple[str, str, pl.DataFrame]] = []
     for sheet in found:
         frame = reader.load_sheet_by_name(sheet, dtypes="string").to_polars()
         blank = [n for n in frame.columns if n.startswith("__UNNAMED__")]
@@ -748,7 +747,7 @@ def _upsert(
     insert = dialects.get(conn.dialect.name)
     if insert is None:
         raise NotImplementedError(f"import into {conn.dialect.name} is not supported")
-    stmt = insert(table)
+    stmt: Any = insert(table)  # the sqlite and postgresql Insert share this API
     keep = set(keys) | {"imported_at"}
     stmt = stmt.on_conflict_do_update(
         index_elements=list(keys),
