@@ -16,6 +16,8 @@ COMMAND_MODULES = [
     "dashboard.cli_core",
     "dashboard.cli_data",
     "dashboard.cli_admin",
+    "dashboard.cli_i18n",
+    "dashboard.cli_seed",
 ]
 
 
