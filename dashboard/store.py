@@ -82,19 +82,22 @@ def arrow_uri(url: URL | str, *, driver: str = "connectorx") -> str | None:
 
     >>> arrow_uri("postgresql+psycopg://u:p@db:5432/oversight")
     'postgresql://u:p@db:5432/oversight'
-    >>> arrow_uri("sqlite:////srv/oversight.db")
-    'sqlite:///srv/oversight.db'
-    >>> arrow_uri("sqlite://") is None  # in-memory: only this process's connection sees it
+    >>> arrow_uri("sqlite:////srv/oversight.db") is None  # see below
     True
+    >>> arrow_uri("sqlite:////srv/oversight.db", driver="adbc")
+    'sqlite:////srv/oversight.db'
+
+    SQLite gets no connectorx URI: connectorx reads the database file without its write-ahead
+    log (it returned no rows for data committed moments before, then left the file unreadable
+    to the next connection: "disk I/O error"), and read_database is as fast there anyway.
     """
     url = make_url(url)
     backend = url.get_backend_name()
     if backend == "postgresql":
         return url.set(drivername="postgresql").render_as_string(hide_password=False)
-    if backend == "sqlite" and url.database not in (None, "", ":memory:"):
-        path = Path(url.database or "").resolve()
-        # connectorx wants sqlite:// + absolute path; polars strips up to 3 slashes for ADBC
-        return ("sqlite://" if driver == "connectorx" else "sqlite:///") + str(path)
+    if backend == "sqlite" and driver == "adbc" and url.database not in (None, "", ":memory:"):
+        # polars strips "sqlite:" and up to 3 slashes before handing the path to ADBC
+        return "sqlite:///" + str(Path(url.database or "").resolve())
     return None
 
 
