@@ -88,7 +88,11 @@ def case_file(
     if not can(principal, "view_case_narrative"):
         withheld += [c for c in PERSONAL_CASE_COLUMNS if c != "victim_name"]
         withheld += list(PERSONAL_EVENT_COLUMNS)
+    name = facts.get("victim_name")
     facts = {k: v for k, v in facts.items() if k not in withheld}
+    if name and "victim_name" in withheld:
+        # citations ("…, case of <name>") repeat the name: scrub it from every text kept
+        facts, events = _scrub_name(facts, events, str(name))
     events = events.drop(
         [c for c in PERSONAL_EVENT_COLUMNS if c in withheld and c in events.columns]
     )
@@ -98,3 +102,17 @@ def case_file(
     return CaseFile(
         facts=facts, events=events, withheld=tuple(withheld), shows_personal=bool(shown_personal)
     )
+
+
+def _scrub_name(
+    facts: dict[str, Any], events: pl.DataFrame, name: str
+) -> tuple[dict[str, Any], pl.DataFrame]:
+    """Replace the victim's name and each part of it (3+ letters) by "[…]" in text values."""
+    import re
+
+    parts = sorted({name, *(w for w in re.split(r"\W+", name) if len(w) >= 3)}, key=len)[::-1]
+    pattern = r"(?i)\b(" + "|".join(re.escape(w) for w in parts) + r")\b"
+    facts = {k: re.sub(pattern, "[…]", v) if isinstance(v, str) else v for k, v in facts.items()}
+    text_cols = [c for c, dt in events.schema.items() if dt == pl.String]
+    events = events.with_columns(pl.col(c).str.replace_all(pattern, "[…]") for c in text_cols)
+    return facts, events
