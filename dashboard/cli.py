@@ -14,6 +14,7 @@ from pathlib import Path
 #: modules that add sub-commands (each defines `register(subparsers)`)
 COMMAND_MODULES = [
     "dashboard.cli_core",
+    "dashboard.cli_metrics",
     "dashboard.cli_data",
     "dashboard.cli_admin",
     "dashboard.cli_i18n",
