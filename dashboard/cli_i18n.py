@@ -14,6 +14,7 @@ shows the msgid itself. Russian and Kazakh must be complete (tests/test_i18n.py)
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import re
 import sys
@@ -179,7 +180,8 @@ def update(root: Path = ROOT) -> UpdateReport:
     per: dict[str, dict[str, int]] = {}
     for lang in LANGUAGES:
         cat = read_catalog(lang)
-        cat.update(template, update_header_comment=False)
+        # a deep copy: Catalog.update shares the template's Message objects with the catalog
+        cat.update(copy.deepcopy(template), update_header_comment=False)
         filled = apply_glossary(cat, lang)
         write_catalog(cat, po_path(lang))
         msgs = [m for m in cat if m.id]
