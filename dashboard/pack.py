@@ -27,7 +27,7 @@ from sqlmodel import Session, col, select
 
 from dashboard import workflow as wf
 from dashboard.contract import ImpreciseDate
-from dashboard.i18n import N_, t
+from dashboard.i18n import N_, indicator_name, label, t
 from dashboard.roles import Principal, can, require
 from db.models import Case, CommitteeSession, Event
 
@@ -136,14 +136,7 @@ class PackData:
 
 
 def _indicator_title(name: str) -> str:
-    try:
-        from dashboard.methodology import INDICATOR_TEXTS
-    except ImportError:  # pragma: no cover - the methodology module ships with the app
-        return name
-    for e in INDICATOR_TEXTS:
-        if e.name == name:
-            return t(e.title)
-    return name
+    return indicator_name(name)
 
 
 def pack_data(
@@ -272,7 +265,9 @@ def _fmt_date(text: str | None) -> str:
         return text
 
 
-def _fmt_fact(value: Any) -> str:
+def _fmt_fact(name: str, value: Any) -> str:
+    if name in ("state", "qualification") and isinstance(value, str):
+        return label(name, value)
     if value is None:
         return "—"
     if isinstance(value, bool):
@@ -280,10 +275,6 @@ def _fmt_fact(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.0f}"
     return str(value)
-
-
-def _label(code: str | None) -> str:
-    return (code or "").replace("_", " ")
 
 
 # --- PDF -------------------------------------------------------------------------------------
@@ -350,6 +341,8 @@ def _table(
     pdf: Any, header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[int]
 ) -> None:
     pdf.set_font("DejaVu", "", 9)
+    pdf.set_fill_color(255, 255, 255)  # charts leave their colour behind
+    pdf.set_draw_color(0, 0, 0)
     with pdf.table(
         col_widths=tuple(widths),
         line_height=5,
@@ -388,10 +381,10 @@ def _bar_chart(pdf: Any, title: str, items: Sequence[tuple[str, float | None]]) 
     for frac in (0, 0.25, 0.5, 0.75, 1.0):
         x = x0 + label_w + bar_w * frac
         pdf.line(x, y, x, y + row_h * len(items))
-    for i, (label, value) in enumerate(items):
+    for i, (name, value) in enumerate(items):
         yy = y + i * row_h
         pdf.set_xy(x0, yy + 1)
-        pdf.cell(label_w - 2, 5, label[:48], align="R")
+        pdf.cell(label_w - 2, 5, name[:48], align="R")
         if value is None:
             pdf.set_xy(x0 + label_w + 1, yy + 1)
             pdf.cell(bar_w, 5, t("no cases"))
@@ -580,8 +573,8 @@ def _docket_case(pdf: Any, c: PackCase) -> None:
         t(
             "Region {region}; accused: {agency}; harm: {harm}; complaint {date}.",
             region=c.region,
-            agency=c.accused_agency,
-            harm=_label(c.harm),
+            agency=label("agency", c.accused_agency),
+            harm=label("harm", c.harm),
             date=_fmt_date(c.complaint_date),
         ),
         size=9,
@@ -594,14 +587,14 @@ def _docket_case(pdf: Any, c: PackCase) -> None:
             t(
                 "Suggested, priority {score}: {reasons}",
                 score=f"{c.score:g}",
-                reasons="; ".join(_label(r) for r in c.reasons) or "—",
+                reasons="; ".join(label("docket_rule", r) for r in c.reasons) or "—",
             ),
             size=9,
         )
     if c.facts:
         _para(
             pdf,
-            "; ".join(f"{_label(k)}: {_fmt_fact(v)}" for k, v in c.facts.items()),
+            "; ".join(f"{label('metric', k)}: {_fmt_fact(k, v)}" for k, v in c.facts.items()),
             size=8,
         )
     if c.summary:
@@ -613,9 +606,9 @@ def _docket_case(pdf: Any, c: PackCase) -> None:
             [
                 [
                     _fmt_date(e.date),
-                    _label(e.event_type),
+                    label("event_type", e.event_type),
                     e.agency + (f" → {e.to_agency}" if e.to_agency else ""),
-                    _label(e.detail),
+                    label("detail", e.detail),
                 ]
                 for e in c.events
             ],
