@@ -18,9 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--synthetic", type=int, default=2000, metavar="N", help="synthetic cases (default 2000)"
     )
-    p.add_argument(
-        "--no-synthetic", action="store_true", help="load the documented cases only"
-    )
+    p.add_argument("--no-synthetic", action="store_true", help="load the documented cases only")
     p.add_argument("--seed", type=int, default=2016, metavar="S", help="random seed (default 2016)")
     p.set_defaults(func=cmd_seed)
     p = sub.add_parser(

@@ -3,8 +3,8 @@ past committee sessions, so that every page opens on something real.
 
 Everything case-related goes through the same importer as the secretariat's files
 (`dashboard.importer.import_files`), so seeding also proves the importer. Sessions, docket and
-recommendations go through `dashboard.workflow` (same checks, audit and version bump as the
-app) when the indicator engine is available; otherwise they are written directly.
+recommendations go through `dashboard.workflow` (same checks, frozen snapshot from the
+indicator engine, audit and version bump as the app).
 
 Decisions:
 
@@ -21,14 +21,13 @@ This module does not import Streamlit.
 
 from __future__ import annotations
 
-import json
 import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import Engine, delete, func, or_, select
-from sqlmodel import Session, col
+from sqlalchemy import Engine, delete, func, or_
+from sqlmodel import Session, col, select
 
 import seed.synthetic as synthetic_module
 from db.engine import bump_version, session_scope
@@ -85,7 +84,7 @@ class SeedReport:
 def is_empty(engine: Engine) -> bool:
     """True when the database holds no case at all."""
     with Session(engine) as s:
-        return s.exec(select(Case.case_id).limit(1)).first() is None  # type: ignore[call-overload]
+        return s.exec(select(Case.case_id).limit(1)).first() is None
 
 
 def seed_if_empty(engine: Engine) -> SeedReport | None:
@@ -143,15 +142,13 @@ def remove_synthetic(engine: Engine) -> int:
     to them, and the demo sessions, in one transaction; returns the number of cases removed."""
     syn_ids = select(Case.case_id).where(col(Case.synthetic).is_(True))
     seed_sessions_q = select(CommitteeSession.id).where(
-        CommitteeSession.created_by == SEED_ACTOR
+        col(CommitteeSession.created_by) == SEED_ACTOR
     )
     with session_scope(engine) as s:
-        n = s.exec(  # type: ignore[call-overload]
+        n = s.exec(
             select(func.count()).select_from(Case).where(col(Case.synthetic).is_(True))
-        ).one()[0]
-        n_sessions = s.exec(  # type: ignore[call-overload]
-            select(func.count()).select_from(seed_sessions_q.subquery())
-        ).one()[0]
+        ).one()
+        n_sessions = s.exec(select(func.count()).select_from(seed_sessions_q.subquery())).one()
         if not n and not n_sessions:
             return 0
         recs = select(Recommendation.id).where(
@@ -166,14 +163,20 @@ def remove_synthetic(engine: Engine) -> int:
                 col(DocketEntry.session_id).in_(seed_sessions_q),
             )
         )
-        s.exec(delete(RecommendationUpdate).where(col(RecommendationUpdate.recommendation_id).in_(recs)))  # type: ignore[call-overload]
+        s.exec(
+            delete(RecommendationUpdate).where(
+                col(RecommendationUpdate.recommendation_id).in_(recs)
+            )
+        )  # type: ignore[call-overload]
         s.exec(delete(Recommendation).where(col(Recommendation.id).in_(recs)))  # type: ignore[call-overload]
         s.exec(delete(DocketComment).where(col(DocketComment.docket_entry_id).in_(entries)))  # type: ignore[call-overload]
         s.exec(delete(DocketEntry).where(col(DocketEntry.id).in_(entries)))  # type: ignore[call-overload]
-        s.exec(delete(CommitteeSession).where(CommitteeSession.created_by == SEED_ACTOR))  # type: ignore[call-overload]
+        s.exec(delete(CommitteeSession).where(col(CommitteeSession.created_by) == SEED_ACTOR))  # type: ignore[call-overload]
         s.exec(delete(Event).where(col(Event.case_id).in_(syn_ids)))  # type: ignore[call-overload]
         s.exec(delete(Case).where(col(Case.synthetic).is_(True)))  # type: ignore[call-overload]
-        _audit(s, "delete", "case_file", f"removed {n} synthetic cases and {n_sessions} demo sessions")
+        _audit(
+            s, "delete", "case_file", f"removed {n} synthetic cases and {n_sessions} demo sessions"
+        )
         bump_version(s)
         return int(n)
 
@@ -305,11 +308,6 @@ _MEMBERS = ("Member A (NGO coalition)", "Member B (PMC council)", "Member C (Omb
 def seed_sessions(engine: Engine) -> tuple[int, int]:
     """Two past sessions (2025-H2 closed, 2026-H1 held) with docket and recommendations in
     various follow-up states; returns (sessions, recommendations)."""
-    try:
-        import dashboard.docket  # noqa: F401
-        import dashboard.indicators  # noqa: F401
-    except ImportError:
-        return _seed_sessions_direct(engine)
     from dashboard import workflow
     from dashboard.roles import Principal
 
@@ -370,87 +368,8 @@ def seed_sessions(engine: Engine) -> tuple[int, int]:
 def _docket_cases(engine: Engine, session_id: int) -> list[str]:
     with Session(engine) as s:
         rows = s.exec(
-            select(DocketEntry.case_id)  # type: ignore[call-overload]
-            .where(DocketEntry.session_id == session_id, col(DocketEntry.included).is_(True))
+            select(DocketEntry)
+            .where(col(DocketEntry.session_id) == session_id, col(DocketEntry.included).is_(True))
             .order_by(col(DocketEntry.score).desc(), col(DocketEntry.case_id))
         ).all()
-    return [r[0] if isinstance(r, tuple) else r for r in rows]
-
-
-def _seed_sessions_direct(engine: Engine) -> tuple[int, int]:
-    """Fallback without the indicator engine: same sessions, docket = the longest-stagnant open
-    cases of the period, no frozen snapshot."""
-    from dashboard.contract import half_year_bounds
-    from dashboard.metrics import case_metrics
-    from dashboard.store import load_frames
-
-    import polars as pl
-
-    cases, events = load_frames(engine)
-    n_recs = 0
-    with session_scope(engine) as s:
-        for title, when, period, status, recs in _SESSIONS:
-            start, end = half_year_bounds(period)
-            m = case_metrics(cases, events, end)
-            top = (
-                m.filter(pl.col("open"))
-                .sort(["stagnation_days", "case_id"], descending=[True, False])
-                .head(20)["case_id"]
-                .to_list()
-            )
-            row = CommitteeSession(
-                title=title,
-                session_date=when,
-                period=period,
-                period_start=start,
-                period_end=end,
-                as_of=end,
-                members_present="\n".join(_MEMBERS),
-                status=status,
-                created_by=SEED_ACTOR,
-            )
-            s.add(row)
-            s.flush()
-            assert row.id is not None
-            for cid in top:
-                s.add(
-                    DocketEntry(
-                        session_id=row.id,
-                        case_id=cid,
-                        reasons_json=json.dumps(["stagnant"]),
-                        changed_by=SEED_ACTOR,
-                    )
-                )
-            for k, spec in enumerate(recs):
-                if spec.kind == "case" and not top:
-                    continue
-                history = [("issued", when, None), *[h for h in spec.history if h[1] <= date.today()]]
-                rec = Recommendation(
-                    session_id=row.id,
-                    kind=spec.kind,
-                    case_id=top[k % len(top)] if spec.kind == "case" else None,
-                    addressee=spec.addressee,
-                    text=spec.text,
-                    due_date=spec.due,
-                    target_indicator=spec.indicator,
-                    target_region=spec.region,
-                    status=history[-1][0],
-                    status_date=history[-1][1],
-                    created_by=SEED_ACTOR,
-                )
-                s.add(rec)
-                s.flush()
-                assert rec.id is not None
-                for st, on, evidence in history:
-                    s.add(
-                        RecommendationUpdate(
-                            recommendation_id=rec.id,
-                            status=st,
-                            status_date=on,
-                            evidence=evidence,
-                            recorded_by=SEED_ACTOR,
-                        )
-                    )
-                n_recs += 1
-        bump_version(s)
-    return len(_SESSIONS), n_recs
+        return [r.case_id for r in rows]

@@ -51,7 +51,7 @@ PLAUSIBLE_RANGES: dict[str, tuple[float | None, float | None]] = {
     "custodial_share_of_convicted": (0.15, 0.60),
     "stagnant_share": (0.60, 1.0),
     "median_stagnation_days": (90, None),
-    "pingpong_share": (0.01, 0.15),
+    "pingpong_share": (0.003, 0.10),
     "same_family_share": (0.40, 0.85),
     "timely_information_rate": (0.20, 0.70),
 }
@@ -154,7 +154,17 @@ class _Sim:
         self.n = n
         self.cols: dict[str, list[np.ndarray]] = {
             k: []
-            for k in ("case", "date", "type", "agency", "to", "qual", "detail", "trigger", "informed")
+            for k in (
+                "case",
+                "date",
+                "type",
+                "agency",
+                "to",
+                "qual",
+                "detail",
+                "trigger",
+                "informed",
+            )
         }
         self.state = np.full(n, LODGED, dtype=np.int64)
         self.t = np.zeros(n, dtype=np.int64)
@@ -366,7 +376,9 @@ def _cases_frame(cases: dict[str, np.ndarray], rng: np.random.Generator, seed: i
             (pl.col("u") < 0.02) & (pl.col("inc").str.slice(0, 4) < pl.col("com").str.slice(0, 4))
         )
         .then(pl.col("inc").str.slice(0, 4))
-        .when((pl.col("u") < 0.10) & (pl.col("inc").str.slice(0, 7) < pl.col("com").str.slice(0, 7)))
+        .when(
+            (pl.col("u") < 0.10) & (pl.col("inc").str.slice(0, 7) < pl.col("com").str.slice(0, 7))
+        )
         .then(pl.col("inc").str.slice(0, 7))
         .otherwise(pl.col("inc")),
         complaint_date=pl.when(pl.col("uc") < 0.03)
@@ -409,9 +421,7 @@ def _cases_frame(cases: dict[str, np.ndarray], rng: np.random.Generator, seed: i
         source=pl.lit(f"synthetic demonstration data (seed/synthetic.py, seed {seed})"),
         synthetic=pl.lit(True),
     )
-    return frame.select(
-        pl.col(name).cast(dtype) for name, dtype in c.CASE_SCHEMA.items()
-    )
+    return frame.select(pl.col(name).cast(dtype) for name, dtype in c.CASE_SCHEMA.items())
 
 
 # --- the procedural simulation ------------------------------------------------------------------
@@ -529,22 +539,38 @@ def _simulate(sim: _Sim, cases: dict[str, np.ndarray]) -> None:  # noqa: C901, P
         trig = _pick(rng, mix)
         mode = np.where(rng.random(s.size) < 0.4, _DET["investigating"], _DET["supervising"])
         out = sim.emit(
-            s, _ET["spu_involved"], _AG["SPU"], _gap(rng, s.size, 10),
-            detail=mode, trigger=trig, next_state=SPU_PRE,
+            s,
+            _ET["spu_involved"],
+            _AG["SPU"],
+            _gap(rng, s.size, 10),
+            detail=mode,
+            trigger=trig,
+            next_state=SPU_PRE,
         )
         spu_done[out] = True
         r = idx[k == 2]
         sim.emit(
-            r, _ET["referred"], lodged_with[r], _gap(rng, r.size, 5),
-            to=screener[r], next_state=REFERRED,
+            r,
+            _ET["referred"],
+            lodged_with[r],
+            _gap(rng, r.size, 5),
+            to=screener[r],
+            next_state=REFERRED,
         )
         q = idx[k == 3]
-        sim.emit(q, _ET["screening_started"], screener[q], _gap(rng, q.size, 4), next_state=SCREENING)
+        sim.emit(
+            q, _ET["screening_started"], screener[q], _gap(rng, q.size, 4), next_state=SCREENING
+        )
         _ = m
 
     def referred(idx: np.ndarray) -> None:
-        sim.emit(idx, _ET["screening_started"], screener[idx], _gap(rng, idx.size, 6),
-                 next_state=SCREENING)
+        sim.emit(
+            idx,
+            _ET["screening_started"],
+            screener[idx],
+            _gap(rng, idx.size, 6),
+            next_state=SCREENING,
+        )
 
     def screening(idx: np.ndarray) -> None:
         k = _pick(rng, np.tile([0.80, 0.06, 0.14], (idx.size, 1)))
@@ -554,13 +580,25 @@ def _simulate(sim: _Sim, cases: dict[str, np.ndarray]) -> None:  # noqa: C901, P
         det = np.array([_DET["no_crime"], _DET["insufficient_evidence"], NONE])[
             _choice(rng, r.size, ("a", "b", "c"), [0.55, 0.35, 0.10])
         ]
-        sim.emit(r, _ET["refusal_to_open"], screener[r], g, detail=det,
-                 informed=_informed(rng, r.size, when), next_state=REFUSED)
+        sim.emit(
+            r,
+            _ET["refusal_to_open"],
+            screener[r],
+            g,
+            detail=det,
+            informed=_informed(rng, r.size, when),
+            next_state=REFUSED,
+        )
         o = idx[k == 1]
-        sim.emit(o, _ET["criminal_case_opened"], np.where(
-            screener[o] == _AG["PROS_LOCAL"], _AG["PROS_LOCAL"], _AG["PROS_REGIONAL"]),
-            _gap(rng, o.size, 40), to=investigator[o], qual=_qualification(rng, o.size),
-            next_state=INVEST)
+        sim.emit(
+            o,
+            _ET["criminal_case_opened"],
+            np.where(screener[o] == _AG["PROS_LOCAL"], _AG["PROS_LOCAL"], _AG["PROS_REGIONAL"]),
+            _gap(rng, o.size, 40),
+            to=investigator[o],
+            qual=_qualification(rng, o.size),
+            next_state=INVEST,
+        )
         sim.stop(idx[k == 2])  # stuck in screening: no decision ever recorded
 
     def refused(idx: np.ndarray) -> None:
@@ -585,16 +623,34 @@ def _simulate(sim: _Sim, cases: dict[str, np.ndarray]) -> None:  # noqa: C901, P
         out = spu(s, reactive_mix, 30)
         sim.state[out] = SPU_PRE
         o = idx[k == 1]
-        sim.emit(o, _ET["criminal_case_opened"], _AG["PROS_REGIONAL"], _gap(rng, o.size, 40),
-                 to=investigator[o], qual=_qualification(rng, o.size), next_state=INVEST)
+        sim.emit(
+            o,
+            _ET["criminal_case_opened"],
+            _AG["PROS_REGIONAL"],
+            _gap(rng, o.size, 40),
+            to=investigator[o],
+            qual=_qualification(rng, o.size),
+            next_state=INVEST,
+        )
         v = idx[k == 2]
         # sent back for "additional checks", mostly to the same internal investigations
         back = np.where(rng.random(v.size) < 0.75, screener[v], _AG["ACA"])
-        sim.emit(v, _ET["decision_overturned"], _AG["PROS_REGIONAL"], _gap(rng, v.size, 40),
-                 to=back, next_state=SCREENING)
+        sim.emit(
+            v,
+            _ET["decision_overturned"],
+            _AG["PROS_REGIONAL"],
+            _gap(rng, v.size, 40),
+            to=back,
+            next_state=SCREENING,
+        )
         u = idx[k == 3]
-        sim.emit(u, _ET["decision_upheld"], _AG["PROS_REGIONAL"], _gap(rng, u.size, 35),
-                 next_state=UPHELD)
+        sim.emit(
+            u,
+            _ET["decision_upheld"],
+            _AG["PROS_REGIONAL"],
+            _gap(rng, u.size, 35),
+            next_state=UPHELD,
+        )
 
     def upheld(idx: np.ndarray) -> None:
         p = np.where(lawyer[idx], 0.30, 0.05) * np.power(0.7, appeals[idx])
@@ -605,20 +661,32 @@ def _simulate(sim: _Sim, cases: dict[str, np.ndarray]) -> None:  # noqa: C901, P
         appeals[a] += 1
         rest = idx[~go]
         un = rest[lawyer[rest] & (rng.random(rest.size) < 0.03)]
-        sim.emit(un, _ET["international_submission"], _AG["UN"], _gap(rng, un.size, 200),
-                 next_state=DONE)
+        sim.emit(
+            un, _ET["international_submission"], _AG["UN"], _gap(rng, un.size, 200), next_state=DONE
+        )
         sim.stop(rest)
 
     def spu_pre(idx: np.ndarray) -> None:
         go = rng.random(idx.size) < 0.65
         o = idx[go]
-        sim.emit(o, _ET["criminal_case_opened"], _AG["SPU"], _gap(rng, o.size, 15),
-                 to=np.where(rng.random(o.size) < 0.5, _AG["SPU"], investigator[o]),
-                 qual=np.where(rng.random(o.size) < 0.6, _QUAL["torture"], _QUAL["abuse_of_power"]),
-                 next_state=INVEST)
+        sim.emit(
+            o,
+            _ET["criminal_case_opened"],
+            _AG["SPU"],
+            _gap(rng, o.size, 15),
+            to=np.where(rng.random(o.size) < 0.5, _AG["SPU"], investigator[o]),
+            qual=np.where(rng.random(o.size) < 0.6, _QUAL["torture"], _QUAL["abuse_of_power"]),
+            next_state=INVEST,
+        )
         r = idx[~go]
-        sim.emit(r, _ET["referred"], _AG["SPU"], _gap(rng, r.size, 10), to=screener[r],
-                 next_state=REFERRED)
+        sim.emit(
+            r,
+            _ET["referred"],
+            _AG["SPU"],
+            _gap(rng, r.size, 10),
+            to=screener[r],
+            next_state=REFERRED,
+        )
 
     def invest(idx: np.ndarray) -> None:
         m = idx.size
@@ -631,42 +699,73 @@ def _simulate(sim: _Sim, cases: dict[str, np.ndarray]) -> None:  # noqa: C901, P
         p_stuck = np.full(m, 0.14)
         p_susp = np.full(m, 0.30)
         p_term = 1 - p_court - p_spu - p_q - p_req - p_ref - p_stuck - p_susp
-        k = _pick(rng, np.column_stack([p_court, p_spu, p_q, p_req, p_ref, p_stuck, p_susp, p_term]))
+        k = _pick(
+            rng, np.column_stack([p_court, p_spu, p_q, p_req, p_ref, p_stuck, p_susp, p_term])
+        )
         a = idx[k == 0]
-        sim.emit(a, _ET["indictment_to_court"], np.where(spu_done[a], _AG["SPU"], _AG["PROS_REGIONAL"]),
-                 _gap(rng, a.size, 150), to=_AG["COURT"], next_state=COURT)
+        sim.emit(
+            a,
+            _ET["indictment_to_court"],
+            np.where(spu_done[a], _AG["SPU"], _AG["PROS_REGIONAL"]),
+            _gap(rng, a.size, 150),
+            to=_AG["COURT"],
+            next_state=COURT,
+        )
         s = idx[k == 1]
         spu(s, reactive_mix, 60)
         q = idx[k == 2]
         sim.emit(q, _ET["victim_questioned"], investigator[q], _gap(rng, q.size, 60))
         r = idx[k == 3]
-        sim.emit(r, _ET["requalified"], _AG["PROS_REGIONAL"], _gap(rng, r.size, 90),
-                 qual=np.where(rng.random(r.size) < 0.6, _QUAL["torture"], _QUAL["abuse_of_power"]))
+        sim.emit(
+            r,
+            _ET["requalified"],
+            _AG["PROS_REGIONAL"],
+            _gap(rng, r.size, 90),
+            qual=np.where(rng.random(r.size) < 0.6, _QUAL["torture"], _QUAL["abuse_of_power"]),
+        )
         f = idx[k == 4]
         other = np.where(investigator[f] == _AG["ACA"], _AG["MVD_IID"], _AG["ACA"])
         sim.emit(f, _ET["referred"], _AG["PROS_REGIONAL"], _gap(rng, f.size, 90), to=other)
         sim.stop(idx[k == 5])  # "stuck" with the investigating agency
         u = idx[k == 6]
         g = _gap(rng, u.size, 150)
-        sim.emit(u, _ET["investigation_suspended"], investigator[u], g,
-                 detail=np.where(rng.random(u.size) < 0.8, _DET["perpetrator_unidentified"],
-                                 _DET["other"]),
-                 informed=_informed(rng, u.size, sim.t[u] + g), next_state=NEG_INV)
+        sim.emit(
+            u,
+            _ET["investigation_suspended"],
+            investigator[u],
+            g,
+            detail=np.where(
+                rng.random(u.size) < 0.8, _DET["perpetrator_unidentified"], _DET["other"]
+            ),
+            informed=_informed(rng, u.size, sim.t[u] + g),
+            next_state=NEG_INV,
+        )
         t = idx[k == 7]
         g = _gap(rng, t.size, 180)
-        det = np.array([_DET["no_crime"], _DET["insufficient_evidence"], _DET["reconciliation"],
-                        _DET["other"]])[_choice(rng, t.size, ("n", "i", "r", "o"),
-                                                [0.40, 0.45, 0.08, 0.07])]
-        sim.emit(t, _ET["investigation_terminated"], investigator[t], g, detail=det,
-                 informed=_informed(rng, t.size, sim.t[t] + g), next_state=NEG_INV)
+        det = np.array(
+            [_DET["no_crime"], _DET["insufficient_evidence"], _DET["reconciliation"], _DET["other"]]
+        )[_choice(rng, t.size, ("n", "i", "r", "o"), [0.40, 0.45, 0.08, 0.07])]
+        sim.emit(
+            t,
+            _ET["investigation_terminated"],
+            investigator[t],
+            g,
+            detail=det,
+            informed=_informed(rng, t.size, sim.t[t] + g),
+            next_state=NEG_INV,
+        )
 
     def neg_inv(idx: np.ndarray) -> None:
         p = np.where(lawyer[idx], 0.60, 0.12) * np.power(0.9, appeals[idx])
         go = rng.random(idx.size) < p
         a = idx[go]
-        sim.emit(a, _ET["appeal_lodged"], np.where(rng.random(a.size) < 0.7, _AG["PROS_REGIONAL"],
-                                                   _AG["COURT"]),
-                 _gap(rng, a.size, 30), next_state=APPEAL_INV)
+        sim.emit(
+            a,
+            _ET["appeal_lodged"],
+            np.where(rng.random(a.size) < 0.7, _AG["PROS_REGIONAL"], _AG["COURT"]),
+            _gap(rng, a.size, 30),
+            next_state=APPEAL_INV,
+        )
         appeals[a] += 1
         sim.stop(idx[~go])
 
@@ -678,13 +777,21 @@ def _simulate(sim: _Sim, cases: dict[str, np.ndarray]) -> None:  # noqa: C901, P
         out = spu(s, reactive_mix, 30)
         sim.state[out] = INVEST
         r = idx[k == 1]
-        kind = np.where(rng.random(r.size) < 0.5, _ET["investigation_resumed"],
-                        _ET["decision_overturned"])
-        sim.emit(r, kind, _AG["PROS_REGIONAL"], _gap(rng, r.size, 45), to=investigator[r],
-                 next_state=INVEST)
+        kind = np.where(
+            rng.random(r.size) < 0.5, _ET["investigation_resumed"], _ET["decision_overturned"]
+        )
+        sim.emit(
+            r,
+            kind,
+            _AG["PROS_REGIONAL"],
+            _gap(rng, r.size, 45),
+            to=investigator[r],
+            next_state=INVEST,
+        )
         u = idx[k == 2]
-        sim.emit(u, _ET["decision_upheld"], _AG["PROS_REGIONAL"], _gap(rng, u.size, 40),
-                 next_state=DONE)
+        sim.emit(
+            u, _ET["decision_upheld"], _AG["PROS_REGIONAL"], _gap(rng, u.size, 40), next_state=DONE
+        )
         sim.stop(u)
 
     def court(idx: np.ndarray) -> None:
@@ -694,28 +801,42 @@ def _simulate(sim: _Sim, cases: dict[str, np.ndarray]) -> None:  # noqa: C901, P
         det = np.array([_DET["conviction"], _DET["acquittal"], _DET["dismissed"]])[
             _choice(rng, idx.size, ("c", "a", "d"), [0.70, 0.18, 0.12])
         ]
-        out = sim.emit(idx, _ET["verdict"], _AG["COURT"], _gap(rng, idx.size, 90), detail=det,
-                       next_state=CONVICTED)
+        out = sim.emit(
+            idx,
+            _ET["verdict"],
+            _AG["COURT"],
+            _gap(rng, idx.size, 90),
+            detail=det,
+            next_state=CONVICTED,
+        )
         sim.state[out[det[np.isin(idx, out)] != _DET["conviction"]]] = DONE
         sim.stop(out[sim.state[out] == DONE])
 
     def convicted(idx: np.ndarray) -> None:
-        sim.emit(idx, _ET["sentence"], _AG["COURT"], 0, detail=_sentence(rng, idx.size),
-                 next_state=SENTENCED)
+        sim.emit(
+            idx,
+            _ET["sentence"],
+            _AG["COURT"],
+            0,
+            detail=_sentence(rng, idx.size),
+            next_state=SENTENCED,
+        )
 
     def sentenced(idx: np.ndarray) -> None:
         k = _pick(rng, np.tile([0.20, 0.15, 0.65], (idx.size, 1)))
         a = idx[k == 0]
         sim.emit(a, _ET["appeal_verdict"], _AG["COURT"], _gap(rng, a.size, 90), next_state=APPEAL_V)
         r = idx[k == 1]
-        sim.emit(r, _ET["reparation_awarded"], _AG["COURT"], _gap(rng, r.size, 120),
-                 next_state=DONE)
+        sim.emit(
+            r, _ET["reparation_awarded"], _AG["COURT"], _gap(rng, r.size, 120), next_state=DONE
+        )
         sim.stop(r)
         sim.stop(idx[k == 2])
 
     def appeal_v(idx: np.ndarray) -> None:
-        sim.emit(idx, _ET["sentence"], _AG["COURT"], 0, detail=_sentence(rng, idx.size),
-                 next_state=DONE)
+        sim.emit(
+            idx, _ET["sentence"], _AG["COURT"], 0, detail=_sentence(rng, idx.size), next_state=DONE
+        )
         sim.stop(idx)
 
     steps.update(
@@ -754,10 +875,14 @@ def _qualification(rng: np.random.Generator, m: int) -> np.ndarray:
 
 def _sentence(rng: np.random.Generator, m: int) -> np.ndarray:
     names = ("custodial", "suspended", "restriction_of_liberty", "fine", "amnesty")
-    return np.array([_DET[s] for s in names])[_choice(rng, m, names, [0.30, 0.32, 0.15, 0.10, 0.13])]
+    return np.array([_DET[s] for s in names])[
+        _choice(rng, m, names, [0.30, 0.32, 0.15, 0.10, 0.13])
+    ]
 
 
-def _events_frame(sim: _Sim, cases: dict[str, np.ndarray], rng: np.random.Generator) -> pl.DataFrame:
+def _events_frame(
+    sim: _Sim, cases: dict[str, np.ndarray], rng: np.random.Generator
+) -> pl.DataFrame:
     if not sim.cols["case"]:
         return c.empty_events()
     cat = {k: np.concatenate(v) for k, v in sim.cols.items()}
@@ -815,7 +940,9 @@ def write_csv(directory: Path | str, n: int = 2000, seed: int = 2016) -> tuple[P
     cases, events = generate(n, seed)
     bools = [name for name in c.CASE_BOOL_COLUMNS]
     cases_txt = cases.with_columns(
-        pl.col(b).replace_strict({True: "true", False: "false"}, default=None, return_dtype=pl.String)
+        pl.col(b).replace_strict(
+            {True: "true", False: "false"}, default=None, return_dtype=pl.String
+        )
         for b in bools
     )
     cases_path, events_path = out / "cases.csv", out / "events.csv"
