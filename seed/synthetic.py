@@ -38,7 +38,7 @@ LAST_COMPLAINT = date(2026, 10, 31)
 NEW_CPC = date(2015, 1, 1)
 
 #: indicator -> (low, high) expected over a generated set (both ends included; None = open).
-#: Stated in the README and tested on 2,000 and 20,000 cases with several seeds.
+#: Tested (tests/test_synthetic.py) on 2,000 and 20,000 cases with several seeds.
 PLAUSIBLE_RANGES: dict[str, tuple[float | None, float | None]] = {
     "reclassification_rate": (0.05, 0.25),
     "prompt_reclassification_rate": (0.0, 0.08),
