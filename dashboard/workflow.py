@@ -254,7 +254,10 @@ def compute_snapshot(
             if c in frame.columns
         ]
         breakdowns[by] = _jsonable(frame.select(keep).to_dicts())
-    suggestions = docket_suggestions(metrics, as_of=as_of, weights=weights)
+    # the engine lists every eligible case; only those where at least one rule fired are suggested
+    suggestions = docket_suggestions(metrics, as_of=as_of, weights=weights).filter(
+        pl.col("score") > 0
+    )
     top = suggestions.sort(["score", "case_id"], descending=[True, False]).head(docket_size)
     docket = [
         {"case_id": r["case_id"], "score": float(r["score"]), "reasons": list(r["reasons"] or [])}

@@ -57,7 +57,7 @@ if can(principal, "manage_sessions"):
         st.markdown(t("**Add a case**"))
         st.text_input(t("Case"), key="docket_add_case", placeholder="KST-2012-014")
         st.text_input(t("Reason"), key="docket_add_reason")
-        if st.form_submit_button(t("Add to the docket")) and run_write(
+        if st.form_submit_button(t("Add to the docket"), key="docket_add_submit") and run_write(
             wf.add_docket_case,
             where=t("The addition"),
             principal=principal,
@@ -71,7 +71,9 @@ if can(principal, "manage_sessions"):
         on = docket.filter(pl.col("included"))["case_id"].to_list()
         st.selectbox(t("Case"), on, key="docket_remove_case")
         st.text_input(t("Reason"), key="docket_remove_reason")
-        if st.form_submit_button(t("Remove from the docket")) and run_write(
+        if st.form_submit_button(
+            t("Remove from the docket"), key="docket_remove_submit"
+        ) and run_write(
             wf.remove_docket_case,
             where=t("The removal"),
             principal=principal,
@@ -114,7 +116,7 @@ for c in wf.comments_frame(engine=eng, principal=principal, entry_id=entry["entr
 if can(principal, "comment_docket"):
     with st.form("docket_comment"):
         st.text_area(t("Your comment"), key="docket_comment_text")
-        if st.form_submit_button(t("Add comment")) and run_write(
+        if st.form_submit_button(t("Add comment"), key="docket_comment_submit") and run_write(
             wf.add_comment,
             where=t("The comment"),
             principal=principal,

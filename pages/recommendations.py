@@ -41,7 +41,9 @@ if manage:
             format_func=lambda r: "—" if r is None else region_name(r),
             key="rec_region",
         )
-        if st.form_submit_button(t("Issue the recommendation"), type="primary"):
+        if st.form_submit_button(
+            t("Issue the recommendation"), type="primary", key="rec_new_submit"
+        ):
             ss = st.session_state
             rec = run_write(
                 wf.create_recommendation,
@@ -136,7 +138,7 @@ if manage:
             key="rec_evidence",
             help=t("The reply, report or decision that shows it."),
         )
-        if st.form_submit_button(t("Record the update")):
+        if st.form_submit_button(t("Record the update"), key="rec_status_submit"):
             ss = st.session_state
             saved = run_write(
                 wf.record_status,

@@ -47,7 +47,9 @@ if can(principal, "manage_sessions"):
                 help=t("Like 2015-H2 (July–December 2015). Its figures are frozen when you save."),
             )
             st.text_area(t("Members present (one per line)"), key="new_session_members")
-            submitted = st.form_submit_button(t("Create the session"), type="primary")
+            submitted = st.form_submit_button(
+                t("Create the session"), type="primary", key="new_session_submit"
+            )
         if submitted:
             with st.spinner(t("Freezing the figures and the docket…")):
                 row = run_write(

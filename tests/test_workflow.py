@@ -575,6 +575,7 @@ def test_suggested_entries_match_the_engine(loaded: Engine) -> None:
     metrics = case_metrics(*load_frames(loaded), date(2012, 12, 31))
     engine_top = (
         docket_suggestions(metrics, as_of=date(2012, 12, 31))
+        .filter(pl.col("score") > 0)
         .sort(["score", "case_id"], descending=[True, False])
         .head(wf.DOCKET_SIZE)
     )
