@@ -646,13 +646,14 @@ def public_figures(figures: dict[str, Figure]) -> dict[str, PublicFigure]:
 
 def public_json(figures: dict[str, Figure]) -> dict[str, Any]:
     """Public figures in the shape of `indicators_json`, suppressed cells as their text."""
-    pub = public_figures(figures)
-    return indicators_json(
-        {
-            n: Figure(n, p.value if p.status == "shown" else p.display, None, None)
-            for n, p in pub.items()
-        }  # type: ignore[arg-type]
-    )
+    out: dict[str, Any] = {}
+    for name, p in public_figures(figures).items():
+        cell = p.value if p.status == "shown" else p.display
+        if name.startswith("funnel."):
+            out.setdefault("funnel", {})[name.removeprefix("funnel.")] = cell
+        else:
+            out[name] = cell
+    return out
 
 
 PUBLIC_BREAKDOWN_SCHEMA: dict[str, pl.DataType] = {
