@@ -64,17 +64,21 @@ FUNNEL_STAGES: tuple[tuple[str, str], ...] = (
 )
 
 
-def funnel_frame(cohort: pl.DataFrame) -> pl.DataFrame:
-    """Per stage of the funnel: its count and the case_ids behind it (cohort = metrics rows)."""
+def funnel_frame(stages: list[Any]) -> pl.DataFrame:
+    """The engine's funnel figures (indicators.funnel) -> stage, label, count, case_ids.
+
+    A stage counts the cases that reached it or a later one, so the funnel never widens.
+    """
+    labels = dict(FUNNEL_STAGES)
     rows = []
-    for stage, label in FUNNEL_STAGES:
-        sel = cohort if stage == "complaints" else cohort.filter(pl.col(stage).fill_null(False))
+    for fig in stages:
+        stage = fig.name.removeprefix("funnel.")
         rows.append(
             {
                 "stage": stage,
-                "label": t(label),
-                "count": sel.height,
-                "case_ids": sel["case_id"].to_list(),
+                "label": t(labels.get(stage, stage)),
+                "count": int(fig.value or 0),
+                "case_ids": list(fig.case_ids),
             }
         )
     return pl.DataFrame(
@@ -109,6 +113,12 @@ def funnel_chart(funnel: pl.DataFrame) -> go.Figure:
 def trend_chart(long: pl.DataFrame, indicators: list[str], labels: dict[str, str]) -> go.Figure:
     """One line per indicator over half-years (long: group, indicator, value); rates in %."""
     fig = go.Figure()
+    groups = sorted(set(long["group"].to_list()))
+    if groups:  # every half-year in the range, so a half-year without cases is a visible gap
+        y0, h0 = int(groups[0][:4]), int(groups[0][-1])
+        y1, h1 = int(groups[-1][:4]), int(groups[-1][-1])
+        groups = [f"{y}-H{h}" for y in range(y0, y1 + 1) for h in (1, 2)]
+        groups = [g for g in groups if f"{y0}-H{h0}" <= g <= f"{y1}-H{h1}"]
     symbols = ["circle", "square", "diamond", "triangle-up", "x"]
     colours = [BLUE, RED, GREEN, ORANGE, PURPLE]
     for i, name in enumerate(indicators):
@@ -127,7 +137,13 @@ def trend_chart(long: pl.DataFrame, indicators: list[str], labels: dict[str, str
             )
         )
     fig.update_yaxes(title=t("% of cases"), rangemode="tozero", ticksuffix=" %")
-    fig.update_xaxes(title=t("Half-year of the complaint"), type="category")
+    fig.update_xaxes(
+        title=t("Half-year of the complaint"),
+        type="category",
+        categoryorder="array",
+        categoryarray=groups,
+        range=[-0.5, len(groups) - 0.5] if groups else None,
+    )
     return _layout(fig, height=360)
 
 

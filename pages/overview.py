@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard import charts
 from dashboard.i18n import t
+from dashboard.indicators import funnel as indicator_funnel
 from dashboard.ui import (
     cohort_of,
     figure_ids,
@@ -46,19 +47,31 @@ with st.spinner(t("Computing the figures…")):
 
 if cases.is_empty():
     st.info(t("No cases were complained in this period for the chosen regions and agencies."))
-headline(figs, HEADLINE, prev=prev, key="ov")
+headline(figs, HEADLINE, prev=prev, prev_label=previous(c).period, key="ov")
 
 left, right = st.columns([5, 6])
 with left:
     st.subheader(t("From complaint to prison sentence"))
-    funnel = charts.funnel_frame(cases)
+    funnel = charts.funnel_frame(indicator_funnel(figs))
     st.plotly_chart(charts.funnel_chart(funnel), key="ov_funnel", width="stretch")
-    for col, row in zip(st.columns(funnel.height), funnel.iter_rows(named=True), strict=True):
-        if col.button(f"{row['count']}", key=f"ov_funnel_{row['stage']}", help=row["label"]):
-            show_cases(row["case_ids"], row["label"])
+    a, b = st.columns([3, 2], vertical_alignment="bottom")
+    stage = a.selectbox(
+        t("Stage"),
+        range(funnel.height),
+        key="ov_funnel_stage",
+        format_func=lambda i: f"{funnel['label'][i]} ({funnel['count'][i]})",
+    )
+    if b.button(t("Show these cases"), key="ov_funnel_show"):
+        show_cases(funnel["case_ids"][stage].to_list(), funnel["label"][stage])
 with right:
     st.subheader(t("Regions ranked"))
-    ind = st.selectbox(t("Indicator"), RATES, key="ov_region_ind", format_func=indicator_title)
+    ind = st.selectbox(
+        t("Indicator"),
+        RATES,
+        index=RATES.index("spu_involvement_rate"),
+        key="ov_region_ind",
+        format_func=indicator_title,
+    )
     by_region = load_breakdown(c.version, c.as_of, c.start, c.end, "region", c.regions, c.agencies)
     part = with_region_labels(by_region.filter(by_region["indicator"] == ind))
     event = st.plotly_chart(

@@ -25,14 +25,40 @@ def _metrics() -> pl.DataFrame:
     )
 
 
-def test_funnel_counts_and_ids() -> None:
+def test_funnel_frame_from_figures() -> None:
+    from types import SimpleNamespace as F
+
     set_language("en")
-    f = charts.funnel_frame(_metrics())
+    stages = [
+        F(name=f"funnel.{s}", value=n, case_ids=ids)
+        for s, n, ids in (
+            ("complaints", 4, ["A", "B", "C", "D"]),
+            ("criminal_case", 3, ["A", "B", "C"]),
+            ("in_court", 2, ["A", "B"]),
+            ("convicted", 1, ["A"]),
+            ("custodial", 0, []),
+        )
+    ]
+    f = charts.funnel_frame(stages)
     assert f["count"].to_list() == [4, 3, 2, 1, 0]
+    assert f["label"].to_list()[0] == "Complaints"
     assert f.filter(pl.col("stage") == "in_court")["case_ids"][0].to_list() == ["A", "B"]
     fig = charts.funnel_chart(f)
     assert list(fig.data[0].x) == [4, 3, 2, 1, 0]
     assert fig.layout.yaxis.automargin and fig.layout.font.size >= 12
+
+
+def test_trend_shows_missing_half_years_as_gaps() -> None:
+    long = pl.DataFrame(
+        {
+            "group": ["2012-H2", "2014-H1"],
+            "indicator": ["spu_involvement_rate"] * 2,
+            "value": [0.5, 0.25],
+        }
+    )
+    fig = charts.trend_chart(long, ["spu_involvement_rate"], {})
+    assert list(fig.layout.xaxis.categoryarray) == ["2012-H2", "2013-H1", "2013-H2", "2014-H1"]
+    assert list(fig.data[0].y) == [50.0, 25.0]
 
 
 def test_trigger_frame_marks_reactive() -> None:

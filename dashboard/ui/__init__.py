@@ -455,17 +455,16 @@ def previous(c: Controls) -> Controls:
 
 
 def figure_ids(fig: Any) -> list[str]:
-    """The cases behind a figure: a rate's numerator, a count's or median's cases."""
-    ids = getattr(fig, "numerator_ids", None) or getattr(fig, "denominator_ids", None) or []
-    return list(ids)
+    """The cases behind a figure: a rate's numerator, a median's or mean's population."""
+    return list(getattr(fig, "case_ids", None) or [])
 
 
 def _delta(name: str, now: Any, before: Any) -> str | None:
     if not isinstance(now, int | float) or not isinstance(before, int | float):
         return None
     if name.endswith(("_rate", "_share")):
-        return t("{d} pp vs previous half-year", d=f"{(now - before) * 100:+.1f}")
-    return t("{d} vs previous half-year", d=f"{now - before:+g}")
+        return t("{d} pp", d=f"{(now - before) * 100:+.1f}")
+    return f"{now - before:+g}"
 
 
 def headline(
@@ -473,16 +472,26 @@ def headline(
     names: list[str],
     *,
     prev: dict[str, Any] | None = None,
+    prev_label: str = "",
     key: str,
     per_row: int = 4,
 ) -> None:
-    """Indicator tiles: value, change against the previous half-year, a 'show cases' button."""
+    """Indicator tiles: title (wrapped, never cut), value, change against the previous
+    half-year, the numerator and denominator, and a 'show cases' button."""
+    if prev:
+        st.caption(
+            t(
+                "Arrows: change against {period} at the same distance from its end.",
+                period=prev_label,
+            )
+        )
     for row in range(0, len(names), per_row):
         cols = st.columns(per_row)
         for col, name in zip(cols, names[row : row + per_row], strict=False):
             fig = figs.get(name)
             value = getattr(fig, "value", None)
             with col, st.container(border=True):
+                st.markdown(f"**{indicator_title(name)}**", help=indicator_help(name))
                 st.metric(
                     indicator_title(name),
                     fmt_figure(name, value),
@@ -490,7 +499,7 @@ def headline(
                     if prev
                     else None,
                     delta_color="off",
-                    help=indicator_help(name),
+                    label_visibility="collapsed",
                 )
                 num, den = getattr(fig, "numerator", None), getattr(fig, "denominator", None)
                 if name.endswith(("_rate", "_share")) and den:
@@ -528,7 +537,7 @@ def case_table(
         st.info(t("No cases match."))
         return
     cols = [c for c in columns if c in df.columns]
-    view = df.select(cols)
+    view = df.select(cols).with_columns(pl.col(pl.Date).dt.to_string("%Y-%m-%d"))
     if "region" in cols:
         names = {r.code: region_name(r.code) for r in regions()}
         view = view.with_columns(pl.col("region").replace_strict(names, default=pl.col("region")))

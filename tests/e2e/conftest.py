@@ -103,29 +103,53 @@ def page(browser, server: str) -> Iterator[object]:
 
 
 def shot(pg, name: str) -> Path:
-    """Save a full-page screenshot under tests/artifacts/ (look at it)."""
+    """Save a screenshot of the whole page (the viewport grown to the content) under
+    tests/artifacts/; look at it."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    pg.wait_for_timeout(800)
+    wait_idle(pg)
+    size = pg.viewport_size
+    height = pg.evaluate(
+        """() => Math.max(...[...document.querySelectorAll('section, div, body')]
+            .map(e => e.scrollHeight))"""
+    )
+    pg.set_viewport_size({"width": size["width"], "height": min(max(height, size["height"]), 6000)})
+    pg.wait_for_timeout(1200)  # charts re-layout to the new size
     pg.screenshot(path=str(path), full_page=True)
+    pg.set_viewport_size(size)
     return path
 
 
 def wait_idle(pg) -> None:
-    """Wait until Streamlit has finished the current run."""
-    pg.wait_for_timeout(300)
+    """Wait until Streamlit has finished the current run and the charts are drawn."""
+    pg.wait_for_timeout(400)
     pg.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
     )
-    pg.wait_for_timeout(300)
+    pg.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+            .every(c => c.querySelector('.main-svg'))""",
+        timeout=30_000,
+    )
+    pg.wait_for_timeout(400)
 
 
 def sign_in(
     pg, base: str, username: str = "secretariat", password: str = "demo-secretariat"
 ) -> None:
+    """Sign in through the form, then switch the interface to English (labels the tests use)."""
     pg.goto(base)
-    pg.get_by_label("Username").fill(username)
-    pg.get_by_label("Password").fill(password)
-    pg.get_by_role("button", name="Sign in").click()
+    pg.get_by_role("textbox", name="Username").fill(username)
+    pg.get_by_role("textbox", name="Password").fill(password)
+    pg.keyboard.press("Enter")
+    pg.locator('[data-testid="stSidebar"]').wait_for()
+    wait_idle(pg)
+    lang = pg.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(
+        has_text="Русский"
+    )
+    if lang.count():
+        lang.first.click()
+        pg.get_by_role("option", name="English").click()
+        wait_idle(pg)
     pg.get_by_role("heading", name="Overview").wait_for()
     wait_idle(pg)

@@ -14,11 +14,11 @@ def test_main_path(page, server: str) -> None:
     pg = page
     sign_in(pg, server)
     shot(pg, "e2e_01_overview")
-    header = pg.get_by_text("as of", exact=False).first.inner_text()
-    assert "Period" in header
+    header = pg.get_by_text("Period 20", exact=False).first.inner_text()
+    assert "as of" in header and "all regions" in header
 
     # change the review period: the title line and the figures follow
-    pg.get_by_label("Review period (half-year)").click()
+    pg.get_by_role("combobox", name="Review period (half-year)").click()
     pg.get_by_role("option", name="2025-H2").click()
     wait_idle(pg)
     pg.get_by_text("Period 2025-H2").first.wait_for()

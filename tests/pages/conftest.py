@@ -26,8 +26,15 @@ def demo_db() -> Iterator[Engine]:
 
 
 @pytest.fixture
-def page(demo_db: Engine) -> Callable[..., AppTest]:
-    """page("overview", role="secretariat", **state) -> an AppTest that has run once."""
+def page(demo_db: Engine, monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
+    """page("overview", role="secretariat", **state) -> an AppTest that has run once, in English
+    (the assertions read labels)."""
+    from dashboard.config import get_settings
+    from dashboard.i18n import set_language
+
+    monkeypatch.setenv("OVERSIGHT_LANGUAGE", "en")
+    get_settings.cache_clear()
+    set_language("en")
 
     def make(name: str, role: str = "secretariat", run: bool = True, **state: object) -> AppTest:
         at = AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=60)

@@ -13,7 +13,7 @@ def _metric(at, label: str) -> str:
 
 def _cohort(start: str, end: str, region: str | None = None) -> list[str]:
     cases, _ = demo_frames(60)
-    sel = cases.filter(pl.col("complaint_date").is_between(start, end))
+    sel = cases.filter(pl.col("complaint_date").is_between(pl.lit(start), pl.lit(end)))
     if region:
         sel = sel.filter(pl.col("region") == region)
     return sorted(sel["case_id"].to_list())
@@ -49,7 +49,8 @@ def test_show_cases_hands_on_the_figure_ids(page) -> None:
     assert sorted(at.session_state["drill_ids"]) == _cohort("2025-01-01", "2025-06-30")
     assert at.session_state["drill_label"] == "Complaints"
     at = page("overview")
-    at.button(key="ov_funnel_criminal_case").click().run()
+    at.selectbox(key="ov_funnel_stage").set_value(1).run()
+    at.button(key="ov_funnel_show").click().run()
     # pattern 1, 3 and 4 open a criminal case (i % 5 in {1, 3, 4})
     expected = [c for c in _cohort("2025-01-01", "2025-06-30") if (int(c[4:]) - 1) % 5 in (1, 3, 4)]
     assert sorted(at.session_state["drill_ids"]) == expected

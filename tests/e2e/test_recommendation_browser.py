@@ -1,0 +1,61 @@
+"""In a real browser: the secretariat creates a session and a recommendation, then finds it in the
+follow-up tracker and in its XLSX export. Screenshots land in tests/artifacts/."""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+import pytest
+
+from tests.e2e.conftest import shot, sign_in, wait_idle
+
+pytestmark = pytest.mark.e2e
+
+TEXT = "SPU to take charge of all torture complaints in KZ-39"
+
+
+def _go(pg, name: str) -> None:
+    pg.get_by_role("link", name=name).first.click()
+    pg.get_by_role("heading", name=name).first.wait_for()
+    wait_idle(pg)
+
+
+def test_recommendation_reaches_the_tracker(page, server: str, tmp_path) -> None:
+    pg = page
+    sign_in(pg, server)
+
+    _go(pg, "Sessions")
+    pg.get_by_role("textbox", name="Title").fill("Browser session 2025")
+    pg.get_by_role("textbox", name="Half-year under review").fill("2025-H1")
+    pg.get_by_label("Members present (one per line)").fill("A. Member\nB. Member")
+    pg.get_by_role("button", name="Create the session").click()
+    wait_idle(pg)
+    pg.get_by_text("created;", exact=False).first.wait_for()
+    shot(pg, "e2e_wf_01_session")
+
+    _go(pg, "Recommendations")
+    pg.get_by_text("New recommendation").first.click()
+    pg.get_by_label("Addressee").click()
+    pg.get_by_role("option", name=re.compile(r"^SPU — ")).click()
+    pg.get_by_role("textbox", name="Recommendation").fill(TEXT)
+    pg.get_by_label("Targeted indicator").click()
+    pg.get_by_role("option", name=re.compile("SPU", re.I)).first.click()
+    shot(pg, "e2e_wf_02_form")
+    pg.get_by_role("button", name="Issue the recommendation").click()
+    wait_idle(pg)
+    pg.get_by_text("issued.", exact=False).first.wait_for()
+    assert pg.get_by_text(TEXT).count() >= 1
+    shot(pg, "e2e_wf_03_issued")
+
+    _go(pg, "Follow-up tracker")
+    pg.get_by_text("1 recommendations", exact=False).first.wait_for()
+    pg.locator('[data-testid="stDataFrame"]').first.wait_for()
+    shot(pg, "e2e_wf_04_tracker")
+    with pg.expect_download() as dl:
+        pg.get_by_role("button", name="Download as XLSX").click()
+    path = tmp_path / "tracker.xlsx"
+    dl.value.save_as(path)
+    sheet = pl.read_excel(path, sheet_name="recommendations")
+    assert sheet["text"].to_list() == [TEXT]
+    assert sheet["addressee"].to_list() == ["SPU"]
