@@ -107,9 +107,10 @@ def _bundle(files: Sequence[Path], fmt: str) -> bytes:
 def reload_demo(engine: Engine, principal: Principal) -> str:
     """Load the documented and synthetic demo sets again (upsert); a one-line summary."""
     require(principal, "import_data")
-    from dashboard import seeding  # type: ignore[attr-defined]
+    from dashboard import seeding
+    from dashboard.config import get_settings
 
-    report = seeding.seed_database(engine)
+    report = seeding.seed_database(engine, synthetic=get_settings().synthetic_cases)
     audit.record_now(engine, actor=principal, action="seed", detail=str(report)[:200])
     return str(report)
 
@@ -117,13 +118,13 @@ def reload_demo(engine: Engine, principal: Principal) -> str:
 def remove_synthetic_cases(engine: Engine, principal: Principal) -> int:
     """Delete every synthetic case (and its events); the number removed."""
     require(principal, "import_data")
-    from dashboard import seeding  # type: ignore[attr-defined]
+    from dashboard import seeding
 
-    n = seeding.remove_synthetic(engine)
+    n = int(seeding.remove_synthetic(engine))
     audit.record_now(
         engine, actor=principal, action="delete", entity="case", detail=f"synthetic={n}"
     )
-    return int(n) if isinstance(n, int) else int(getattr(n, "cases", 0) or 0)
+    return n
 
 
 # --- public figures (every role; the observer's only view of the data) -------------------------
@@ -150,7 +151,7 @@ def public_headline(
     from dashboard.indicators import compute_indicators, public_figures
 
     m = metrics.filter(pl.col("region").is_in(list(regions))) if regions else metrics
-    return public_figures(compute_indicators(m, start=start, end=end))
+    return public_figures(compute_indicators(m, start=start, end=end, with_ids=False))
 
 
 def public_table(
@@ -168,6 +169,80 @@ def public_table(
 
     m = metrics.filter(pl.col("region").is_in(list(regions))) if regions else metrics
     return _strip_ids(public_breakdown(breakdown(m, start=start, end=end, by=by)))
+
+
+#: the observer's headline figures, in display order
+PUBLIC_HEADLINE = (
+    "complaints",
+    "reclassification_rate",
+    "torture_qualification_rate",
+    "spu_involvement_rate",
+    "stagnant_share",
+    "pingpong_share",
+    "prosecution_rate",
+    "timely_information_rate",
+)
+#: rates drawn as trends per half-year on the public page
+PUBLIC_TRENDS = (
+    "reclassification_rate",
+    "spu_involvement_rate",
+    "stagnant_share",
+    "prosecution_rate",
+)
+
+
+@dataclass(frozen=True)
+class PublicView:
+    """Everything the public page shows: suppressed figures only, no ids, no names."""
+
+    headline: dict[str, Any]  # name -> indicators.PublicFigure
+    funnel: list[Any]  # PublicFigure per funnel stage, in order
+    trends: pl.DataFrame  # public breakdown by half-year (group, indicator, value, display, ...)
+
+
+def public_view(
+    metrics: pl.DataFrame,
+    principal: Principal,
+    *,
+    start: date,
+    end: date,
+    regions: Sequence[str] = (),
+) -> PublicView:
+    """The observer's page for the cohort complained in [start, end] (all periods for trends)."""
+    from dashboard.indicators import FUNNEL_STAGES
+
+    figures = public_headline(metrics, principal, start=start, end=end, regions=regions)
+    trends = public_table(
+        metrics, principal, start=date(1900, 1, 1), end=end, by="half_year", regions=regions
+    )
+    return PublicView(
+        headline={n: figures[n] for n in PUBLIC_HEADLINE if n in figures},
+        funnel=[figures[n] for n in FUNNEL_STAGES if n in figures],
+        trends=trends,
+    )
+
+
+def public_funnel_chart(funnel: Sequence[Any], labels: dict[str, str]) -> Any:
+    """Bars per funnel stage; a suppressed stage is an empty bar labelled "<5"."""
+    import plotly.graph_objects as go
+
+    names = [labels.get(f.name, f.name) for f in funnel]
+    values = [f.value if f.status == "shown" else 0 for f in funnel]
+    fig = go.Figure(
+        go.Bar(
+            x=values,
+            y=names,
+            orientation="h",
+            text=[f.display for f in funnel],
+            textposition="outside",
+            marker={"color": "#2b6cb0"},
+            cliponaxis=False,
+        )
+    )
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(rangemode="tozero", showticklabels=False)
+    fig.update_layout(height=300, margin={"l": 10, "r": 60, "t": 10, "b": 10}, showlegend=False)
+    return fig
 
 
 def _strip_ids(frame: pl.DataFrame) -> pl.DataFrame:

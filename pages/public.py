@@ -1,0 +1,90 @@
+"""Public figures (every role; the observer's start page): suppressed aggregates, never cases."""
+
+from datetime import date
+
+import streamlit as st
+
+from dashboard import charts, public
+from dashboard.contract import half_year_bounds, regions
+from dashboard.i18n import t
+from dashboard.ui import (
+    data_version,
+    half_years,
+    indicator_help,
+    indicator_title,
+    last_complete_half_year,
+    load_metrics,
+    page_header,
+    region_name,
+)
+from dashboard.ui.auth import require_page
+
+principal = require_page("view_public_figures")
+page_header("Public figures")
+today = date.today()
+version = data_version()
+
+options = half_years(date(2008, 1, 1), today)
+default = last_complete_half_year(today)
+a, b = st.columns(2)
+period = a.selectbox(
+    t("Half-year of the complaints"), options, index=options.index(default), key="pub_period"
+)
+region = b.selectbox(
+    t("Region"),
+    ["", *[r.code for r in regions()]],
+    key="pub_region",
+    format_func=lambda c: region_name(c) if c else t("All regions"),
+)
+start, end = half_year_bounds(period)
+with st.spinner(t("Computing the figures…")):
+    view = public.public_view(
+        load_metrics(version, today),
+        principal,
+        start=start,
+        end=end,
+        regions=(region,) if region else (),
+    )
+st.caption(
+    t(
+        "Complaints lodged in {period}, their investigation as known today ({today}). To protect "
+        "victims, a number from 1 to 4 is shown as “fewer than 5”, and a percentage computed over "
+        "fewer than 10 cases is not shown (“too few cases”).",
+        period=period,
+        today=today.isoformat(),
+    )
+)
+
+
+def shown(fig: public.Any) -> str:
+    if fig.status == "fewer_than_5":
+        return t("fewer than 5")
+    if fig.status == "too_few_cases":
+        return t("too few cases")
+    if fig.status == "no_cases":
+        return t("no cases")
+    return fig.display
+
+
+names = list(view.headline)
+for row in range(0, len(names), 4):
+    for col, name in zip(st.columns(4), names[row : row + 4], strict=False):
+        fig = view.headline[name]
+        with col, st.container(border=True):
+            st.metric(indicator_title(name), shown(fig), help=indicator_help(name))
+            if fig.status == "shown" and fig.denominator:
+                st.caption(t("of {den} cases", den=fig.denominator))
+
+left, right = st.columns([2, 3])
+with left:
+    st.subheader(t("From complaint to prison sentence"))
+    labels = {f.name: t(f.name.removeprefix("funnel.").replace("_", " ")) for f in view.funnel}
+    st.plotly_chart(public.public_funnel_chart(view.funnel, labels), key="pub_funnel")
+with right:
+    st.subheader(t("Trends per half-year"))
+    trends = [n for n in public.PUBLIC_TRENDS if n in view.trends["indicator"].to_list()]
+    st.plotly_chart(
+        charts.trend_chart(view.trends, trends, {n: indicator_title(n) for n in trends}),
+        key="pub_trend",
+    )
+    st.caption(t("Gaps in a line: too few cases in that half-year to show a percentage."))
