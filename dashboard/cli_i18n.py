@@ -77,6 +77,9 @@ def extract(root: Path = ROOT) -> Catalog:
             if not msgid or not isinstance(msgid, str):
                 continue  # a call with a variable: its msgids are marked elsewhere with N_
             template.add(msgid, locations=[(rel, lineno)], context=context)
+        # Babel's tokenizer does not look inside f-strings before Python 3.12; the AST does
+        for lineno, context, msgid in _calls_in_fstrings(path):
+            template.add(msgid, locations=[(rel, lineno)], context=context)
     for term in glossary().values():
         template.add(
             term.en,
@@ -84,6 +87,24 @@ def extract(root: Path = ROOT) -> Catalog:
             auto_comments=[f"glossary {term.key}" + (f": {term.source}" if term.source else "")],
         )
     return template
+
+
+def _calls_in_fstrings(path: Path) -> Iterator[tuple[int, str | None, str]]:
+    """t("..."), N_("...") and pt("ctx", "...") calls written inside f-string expressions."""
+    import ast
+
+    tree = ast.parse(path.read_text("utf-8"))
+    for fstring in ast.walk(tree):
+        if not isinstance(fstring, ast.JoinedStr):
+            continue
+        for node in ast.walk(fstring):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                continue
+            args = [a.value if isinstance(a, ast.Constant) else None for a in node.args]
+            if node.func.id in ("t", "N_") and args and isinstance(args[0], str):
+                yield node.lineno, None, args[0]
+            elif node.func.id == "pt" and len(args) > 1 and isinstance(args[1], str):
+                yield node.lineno, args[0] if isinstance(args[0], str) else None, args[1]
 
 
 def msgids_in_code(root: Path = ROOT) -> set[str]:
