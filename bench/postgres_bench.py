@@ -1,0 +1,139 @@
+"""Import and engine timings on PostgreSQL and SQLite, side by side.
+
+    .venv/bin/python bench/postgres_bench.py                       # 100,000 cases, 1,000,000 events
+    .venv/bin/python bench/postgres_bench.py --cases 5000          # a quick run
+    .venv/bin/python bench/postgres_bench.py --postgres URL        # default: OVERSIGHT_TEST_POSTGRES_URL
+
+One generated data set (bench/import_bench.py's generator: valid CSVs, 10 events per case) goes
+through the same steps on a fresh SQLite file and on a fresh PostgreSQL database (created on the
+server named by --postgres, dropped afterwards; start one with `source scripts/postgres.sh;
+postgres_start`). Each step is timed once, wall clock:
+
+  import          dashboard.importer.import_files (validation, upsert, audit, one transaction)
+  re-import       the same files again (every row an update: ON CONFLICT DO UPDATE)
+  load frames     dashboard.store.load_frames (what every app process does after a write)
+  case metrics    dashboard.metrics.case_metrics as of the last day of the data
+  indicators      dashboard.indicators.compute_indicators for the latest half-year
+  breakdown       dashboard.indicators.breakdown by region
+  docket          dashboard.docket.docket_suggestions (when that module exists)
+
+The engine steps run on the frames each database returned; they are the same work on both
+(the frames are identical), timed on both so the table shows the whole path per backend.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from contextlib import ExitStack
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.import_bench import generate  # noqa: E402
+from dashboard import store  # noqa: E402
+from dashboard.contract import half_year_bounds, half_year_label, imputed_date  # noqa: E402
+from dashboard.importer import import_files  # noqa: E402
+from db.engine import make_engine, migrate  # noqa: E402
+
+
+def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    t0 = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - t0, result
+
+
+def run_backend(url: str, paths: list[Path]) -> dict[str, str]:
+    """Every step on one database; step -> formatted seconds."""
+    out: dict[str, str] = {}
+    engine = make_engine(url)
+    migrate(engine)
+    try:
+        secs, result = timed(lambda: import_files(engine, paths, actor="bench"))
+        out["import"] = f"{secs:.1f} s"
+        out["(rows)"] = f"{result.cases_inserted:,} / {result.events_inserted:,}"
+        secs, _ = timed(lambda: import_files(engine, paths, actor="bench"))
+        out["re-import (all updates)"] = f"{secs:.1f} s"
+        secs, (cases, events) = timed(lambda: store.load_frames(engine))
+        out["load frames"] = f"{secs:.2f} s"
+        engine_steps(cases, events, out)
+    finally:
+        engine.dispose()
+    return out
+
+
+def engine_steps(cases: Any, events: Any, out: dict[str, str]) -> None:
+    from dashboard.metrics import case_metrics
+
+    as_of: date = events.select(imputed_date("event_date").max()).item()
+    secs, metrics = timed(lambda: case_metrics(cases, events, as_of))
+    out["case metrics"] = f"{secs:.2f} s"
+    start, end = half_year_bounds(half_year_label(as_of))
+    try:
+        from dashboard.indicators import breakdown, compute_indicators
+
+        secs, _ = timed(lambda: compute_indicators(metrics, start=start, end=end))
+        out["indicators (half-year)"] = f"{secs:.2f} s"
+        secs, _ = timed(lambda: breakdown(metrics, start=start, end=end, by="region"))
+        out["breakdown by region"] = f"{secs:.2f} s"
+    except ImportError:
+        out["indicators (half-year)"] = "n/a"
+    try:
+        from dashboard.docket import docket_suggestions
+
+        secs, _ = timed(lambda: docket_suggestions(metrics, as_of=as_of))
+        out["docket suggestions"] = f"{secs:.2f} s"
+    except ImportError:
+        out["docket suggestions"] = "n/a (no dashboard.docket)"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--cases", type=int, default=100_000, help="cases (10 events each)")
+    ap.add_argument("--postgres", default=os.environ.get("OVERSIGHT_TEST_POSTGRES_URL"))
+    args = ap.parse_args(argv)
+    if not args.postgres:
+        ap.error("no PostgreSQL server: pass --postgres URL or set OVERSIGHT_TEST_POSTGRES_URL")
+
+    from tests.pg import fresh_postgres_database
+
+    with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
+        t0 = time.perf_counter()
+        paths = list(generate(args.cases, Path(tmp)))
+        print(
+            f"generated {args.cases:,} cases / {10 * args.cases:,} events "
+            f"in {time.perf_counter() - t0:.1f}s",
+            flush=True,
+        )
+        pg_url = stack.enter_context(fresh_postgres_database(args.postgres, migrated=False))
+        results: dict[str, dict[str, str]] = {}
+        for backend, url in (
+            ("SQLite", f"sqlite:///{Path(tmp) / 'bench.db'}"),
+            ("PostgreSQL", pg_url),
+        ):
+            t0 = time.perf_counter()
+            results[backend] = run_backend(url, paths)
+            print(f"{backend}: done in {time.perf_counter() - t0:.0f}s", flush=True)
+
+    steps = list(results["SQLite"])
+    width = max(len(s) for s in steps)
+    print()
+    print(f"{args.cases:,} cases / {10 * args.cases:,} events, wall clock")
+    print(f"{'step':<{width}}  {'SQLite':>20}  {'PostgreSQL':>20}")
+    for step in steps:
+        print(
+            f"{step:<{width}}  {results['SQLite'][step]:>20}  "
+            f"{results['PostgreSQL'].get(step, ''):>20}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
