@@ -23,6 +23,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export", help="export all cases and events (contains personal data)")
     p.add_argument("directory", type=Path, metavar="DIR")
     p.add_argument("--format", choices=("csv", "xlsx"), default="csv", dest="fmt")
+    p.add_argument(
+        "--public",
+        action="store_true",
+        help="only the public, suppressed figures per half-year and region (no case rows)",
+    )
     p.set_defaults(func=cmd_export)
 
 
@@ -45,6 +50,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     from dashboard.db import get_engine
     from dashboard.exporter import export_dir
 
+    if getattr(args, "public", False):
+        from dashboard.public import CLI_PUBLIC, write_public_export
+
+        for path in write_public_export(get_engine(), CLI_PUBLIC, args.directory, fmt=args.fmt):
+            print(path)
+        return 0
     for path in export_dir(get_engine(), args.directory, fmt=args.fmt):
         print(path)
     return 0

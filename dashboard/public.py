@@ -23,8 +23,11 @@ import polars as pl
 from sqlalchemy import Engine
 
 from dashboard import audit
+from dashboard.contract import half_year_bounds
 from dashboard.roles import Principal, require
 
+#: who runs `export --public`: the observer's rights, so the same rules apply as on screen
+CLI_PUBLIC = Principal("cli", "observer")
 #: breakdowns in a public export, and in this order
 PUBLIC_BY = ("half_year", "region")
 
@@ -257,15 +260,28 @@ _PERSONAL_COLUMNS = frozenset({"case_id", "victim_name", "summary", "note", "ngo
 def public_export_frames(
     engine: Engine, principal: Principal, *, as_of: date | None = None
 ) -> dict[str, pl.DataFrame]:
-    """The public export: suppressed figures per half-year and per region, all periods.
-
-    Cells are text ("<5", "too few cases"): no case-level rows, no ids, no names.
+    """The public export: suppressed figures per half-year, per region, and per half-year and
+    region (every cell suppressed on its own). No case-level rows, no ids, no names.
     """
     require(principal, "view_public_figures")
     as_of = as_of or date.today()
     metrics = _metrics(engine, as_of)
-    start = date(1900, 1, 1)
-    return {by: public_table(metrics, principal, start=start, end=as_of, by=by) for by in PUBLIC_BY}
+    first = date(1900, 1, 1)
+    frames = {
+        by: public_table(metrics, principal, start=first, end=as_of, by=by) for by in PUBLIC_BY
+    }
+    halves = sorted(set(frames["half_year"]["group"].to_list()))
+    parts = []
+    for label in halves:
+        start, end = half_year_bounds(label)
+        part = public_table(metrics, principal, start=start, end=min(end, as_of), by="region")
+        parts.append(part.select(pl.lit(label).alias("half_year"), pl.all()))
+    frames["half_year_region"] = (
+        pl.concat(parts).rename({"group": "region"})
+        if parts
+        else pl.DataFrame(schema={"half_year": pl.String, "region": pl.String})
+    )
+    return frames
 
 
 def public_export_bytes(

@@ -84,8 +84,9 @@ def rendered_text(at: AppTest) -> str:
 
 
 def leaked(text: str) -> list[str]:
+    """Victim names found in `text`: the documented ones and the demo set's "Person N"."""
     low = text.lower()
-    return [n for n in NAMES if n.lower() in low]
+    return [n for n in NAMES if n.lower() in low] + re.findall(r"Person \d+", text)
 
 
 def run_page(path: str, role: str) -> AppTest:
