@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import workflow as wf
 from dashboard.contract import AGENCY_CODES, region_codes
-from dashboard.i18n import t
+from dashboard.i18n import label, t
 from dashboard.roles import can
 from dashboard.ui import engine, fmt_figure, indicator_title, page_header, region_name
 from dashboard.ui.auth import require_page
@@ -25,8 +25,19 @@ if manage:
     with st.expander(t("New recommendation"), expanded=False), st.form("rec_new"):
         st.radio(t("Kind"), wf.KINDS, format_func=kind_label, key="rec_kind", horizontal=True)
         docket = wf.docket_frame(engine=eng, principal=principal, session_id=session_id)
-        st.selectbox(t("Case (case-level only)"), [None, *docket["case_id"]], key="rec_case")
-        st.selectbox(t("Addressee"), AGENCY_CODES, key="rec_addressee", index=None)
+        st.selectbox(
+            t("Case (case-level only)"),
+            [None, *docket["case_id"]],
+            key="rec_case",
+            format_func=lambda c: "—" if c is None else c,
+        )
+        st.selectbox(
+            t("Addressee"),
+            AGENCY_CODES,
+            key="rec_addressee",
+            index=None,
+            format_func=lambda c: f"{c} — {label('agency', c)}",
+        )
         st.text_area(t("Recommendation"), key="rec_text")
         st.date_input(t("Due date"), key="rec_due", value=None)
         st.selectbox(

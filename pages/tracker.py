@@ -19,7 +19,7 @@ eng = engine()
 all_sessions = sessions(principal)
 session_names = {r["id"]: session_label(r) for r in all_sessions.iter_rows(named=True)}
 
-c1, c2, c3, c4 = st.columns([2, 2, 2, 1])
+c1, c2, c3 = st.columns(3)
 statuses = c1.multiselect(
     t("Status"), wf.STATUSES, format_func=status_label, key="trk_status", placeholder=t("All")
 )
@@ -31,7 +31,7 @@ session_ids = c3.multiselect(
     key="trk_session",
     placeholder=t("All"),
 )
-overdue_only = c4.toggle(t("Overdue only"), key="trk_overdue")
+overdue_only = st.toggle(t("Overdue only"), key="trk_overdue")
 filters = {
     "statuses": statuses,
     "addressees": addressees,
@@ -56,6 +56,7 @@ shown = frame.with_columns(
     .then(pl.format("⚠ {} " + t("days"), pl.col("days_overdue")))
     .otherwise(pl.lit(""))
     .alias("overdue_by"),
+    *(pl.col(c).dt.to_string("%Y-%m-%d").fill_null("—") for c in ("status_date", "due_date")),
 ).select(
     "id",
     "overdue_by",

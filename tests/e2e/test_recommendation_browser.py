@@ -21,12 +21,21 @@ def _go(pg, name: str) -> None:
     wait_idle(pg)
 
 
+def _set_date(pg, label: str, year: str, month: str, day: str) -> None:
+    """Type a date into Streamlit's segmented date field (year, month and day spin buttons)."""
+    for part, value in (("year", year), ("month", month), ("day", day)):
+        box = pg.get_by_role("spinbutton", name=f"{part}, {label}")
+        box.click()
+        box.press_sequentially(value)
+
+
 def test_recommendation_reaches_the_tracker(page, server: str, tmp_path) -> None:
     pg = page
     sign_in(pg, server)
 
     _go(pg, "Sessions")
     pg.get_by_role("textbox", name="Title").fill("Browser session 2025")
+    _set_date(pg, "Session date", "2025", "09", "15")
     pg.get_by_role("textbox", name="Half-year under review").fill("2025-H1")
     pg.get_by_label("Members present (one per line)").fill("A. Member\nB. Member")
     pg.get_by_role("button", name="Create the session").click()
@@ -39,6 +48,7 @@ def test_recommendation_reaches_the_tracker(page, server: str, tmp_path) -> None
     pg.get_by_label("Addressee").click()
     pg.get_by_role("option", name=re.compile(r"^SPU — ")).click()
     pg.get_by_role("textbox", name="Recommendation").fill(TEXT)
+    _set_date(pg, "Due date", "2025", "10", "01")  # already past: the tracker must flag it
     pg.get_by_label("Targeted indicator").click()
     pg.get_by_role("option", name=re.compile("SPU", re.I)).first.click()
     shot(pg, "e2e_wf_02_form")
@@ -49,7 +59,7 @@ def test_recommendation_reaches_the_tracker(page, server: str, tmp_path) -> None
     shot(pg, "e2e_wf_03_issued")
 
     _go(pg, "Follow-up tracker")
-    pg.get_by_text("1 recommendations", exact=False).first.wait_for()
+    pg.get_by_text("1 recommendations, 1 overdue", exact=False).first.wait_for()
     pg.locator('[data-testid="stDataFrame"]').first.wait_for()
     shot(pg, "e2e_wf_04_tracker")
     with pg.expect_download() as dl:
@@ -59,3 +69,4 @@ def test_recommendation_reaches_the_tracker(page, server: str, tmp_path) -> None
     sheet = pl.read_excel(path, sheet_name="recommendations")
     assert sheet["text"].to_list() == [TEXT]
     assert sheet["addressee"].to_list() == ["SPU"]
+    assert sheet["overdue"].to_list() == [True]
