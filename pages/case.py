@@ -89,12 +89,7 @@ if known.height < cf.events.height:
 left, right = st.columns([3, 2])
 with left:
     st.subheader(t("Per-case metrics"))
-    st.dataframe(
-        case_metric_rows(row, metric_meaning),
-        hide_index=True,
-        key="case_metrics",
-        width="stretch",
-    )
+    st.table(case_metric_rows(row, metric_meaning), hide_index=True)  # wraps; prints whole
 with right:
     st.subheader(t("Docket rules that fire"))
     reasons = docket_reasons(c.version, c.as_of, f["case_id"])

@@ -26,7 +26,7 @@ from dashboard.contract import (
     half_year_label,
     regions,
 )
-from dashboard.i18n import get_language, t
+from dashboard.i18n import N_, get_language, t
 from dashboard.roles import Principal
 
 #: (database URL, data version): keys every cache, so two databases in one process never mix
@@ -529,6 +529,33 @@ CASE_TABLE_COLUMNS = (
 )
 
 
+#: short column headings (msgids) so a laptop screen shows the whole table without scrolling
+COLUMN_LABELS = {
+    "case_id": N_("Case"),
+    "complaint_on": N_("Complaint"),
+    "region": N_("Region"),
+    "accused_agency": N_("Accused"),
+    "complaint_channel": N_("Channel"),
+    "harm": N_("Harm"),
+    "state": N_("State"),
+    "stagnation_days": N_("Idle days"),
+    "longest_inactivity_days": N_("Longest idle"),
+    "reversals": N_("Reversals"),
+    "spu_involved": N_("SPU"),
+    "same_family_investigation": N_("Same family"),
+    "retaliation": N_("Retaliation"),
+}
+
+
+def _column(name: str) -> Any:
+    label = t(COLUMN_LABELS.get(name, name))
+    if name in ("spu_involved", "same_family_investigation", "retaliation"):
+        return st.column_config.CheckboxColumn(label, width="small")
+    if name in ("stagnation_days", "longest_inactivity_days", "reversals"):
+        return st.column_config.NumberColumn(label, width="small")
+    return st.column_config.TextColumn(label)
+
+
 def case_table(
     df: pl.DataFrame, *, key: str, columns: tuple[str, ...] = CASE_TABLE_COLUMNS
 ) -> None:
@@ -541,7 +568,6 @@ def case_table(
     if "region" in cols:
         names = {r.code: region_name(r.code) for r in regions()}
         view = view.with_columns(pl.col("region").replace_strict(names, default=pl.col("region")))
-    headers = {c: t(c.replace("_", " ").capitalize()) for c in cols}
     event = st.dataframe(
         view,
         key=key,
@@ -549,7 +575,7 @@ def case_table(
         on_select="rerun",
         selection_mode="single-row",
         width="stretch",
-        column_config={c: headers[c] for c in cols},
+        column_config={c: _column(c) for c in cols},
     )
     rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
     if rows:

@@ -24,11 +24,14 @@ def test_main_path(page, server: str) -> None:
     pg.get_by_text("Period 2025-H2").first.wait_for()
     shot(pg, "e2e_02_period_changed")
 
-    # drill down from the complaints figure to its cases
-    pg.get_by_role("button", name="Show", exact=False).first.click()
+    # drill down from a figure (the ping-pong share) to its cases
+    tile = pg.locator('[data-testid="stVerticalBlockBorderWrapper"], [data-testid="stVerticalBlock"]')
+    tile = tile.filter(has_text="Ping-pong cases").filter(has=pg.get_by_role("button", name="Show"))
+    tile.last.get_by_role("button", name="Show", exact=False).click()
     pg.get_by_role("heading", name="Case list").wait_for()
     wait_idle(pg)
     pg.get_by_text("Showing the", exact=False).first.wait_for()
+    assert "Ping-pong cases" in pg.get_by_text("Showing the", exact=False).first.inner_text()
     shot(pg, "e2e_03_case_list")
 
     # open the first case of the list: select its row in the grid
@@ -43,3 +46,17 @@ def test_main_path(page, server: str) -> None:
     pg.locator(".js-plotly-plot").first.wait_for()
     assert pg.locator(".js-plotly-plot .scatterlayer .point").count() > 0
     shot(pg, "e2e_04_case_timeline")
+
+
+@pytest.mark.parametrize("title", ["SPU involvement", "Stagnation and ping-pong", "Methodology"])
+def test_other_pages_render(page, server: str, title: str) -> None:
+    pg = page
+    sign_in(pg, server)
+    more = pg.get_by_text("View", exact=False).filter(has_text="more")
+    if not pg.get_by_role("link", name=title).count() and more.count():
+        more.first.click()  # the sidebar folds the menu's last sections
+    pg.get_by_role("link", name=title).first.click()
+    pg.get_by_role("heading", name=title).first.wait_for()
+    wait_idle(pg)
+    assert pg.locator('[data-testid="stException"]').count() == 0
+    shot(pg, "e2e_page_" + title.split()[0].lower())
