@@ -8,7 +8,7 @@ from dashboard.i18n import t
 from dashboard.roles import can
 from dashboard.ui import engine, fmt_date, open_case, page_header
 from dashboard.ui.auth import require_page
-from dashboard.ui.workflow import run_write, session_picker
+from dashboard.ui.workflow import docket_edit_forms, run_write, session_picker
 
 principal = require_page("view_sessions")
 page_header("Docket")
@@ -52,36 +52,7 @@ st.dataframe(
 )
 
 if can(principal, "manage_sessions"):
-    add, remove = st.columns(2)
-    with add.form("docket_add"):
-        st.markdown(t("**Add a case**"))
-        st.text_input(t("Case"), key="docket_add_case", placeholder="KST-2012-014")
-        st.text_input(t("Reason"), key="docket_add_reason")
-        if st.form_submit_button(t("Add to the docket"), key="docket_add_submit") and run_write(
-            wf.add_docket_case,
-            where=t("The addition"),
-            principal=principal,
-            session_id=session_id,
-            case_id=st.session_state["docket_add_case"],
-            reason=st.session_state["docket_add_reason"],
-        ):
-            st.rerun()
-    with remove.form("docket_remove"):
-        st.markdown(t("**Remove a case**"))
-        on = docket.filter(pl.col("included"))["case_id"].to_list()
-        st.selectbox(t("Case"), on, key="docket_remove_case")
-        st.text_input(t("Reason"), key="docket_remove_reason")
-        if st.form_submit_button(
-            t("Remove from the docket"), key="docket_remove_submit"
-        ) and run_write(
-            wf.remove_docket_case,
-            where=t("The removal"),
-            principal=principal,
-            session_id=session_id,
-            case_id=st.session_state["docket_remove_case"] or "",
-            reason=st.session_state["docket_remove_reason"],
-        ):
-            st.rerun()
+    docket_edit_forms(principal, session_id, docket.filter(pl.col("included"))["case_id"].to_list())
 
 if docket.is_empty():
     st.stop()

@@ -1,16 +1,20 @@
 """Committee sessions: the list, a new session (secretariat), its status and the session pack."""
 
-from datetime import date
-
 import streamlit as st
 
 from dashboard import pack
 from dashboard import workflow as wf
 from dashboard.i18n import t
 from dashboard.roles import can
-from dashboard.ui import engine, fmt_figure, indicator_title, last_complete_half_year, page_header
+from dashboard.ui import engine, fmt_figure, indicator_title, page_header
 from dashboard.ui.auth import require_page
-from dashboard.ui.workflow import keep, run_write, session_label, session_picker, sessions
+from dashboard.ui.workflow import (
+    new_session_form,
+    run_write,
+    session_label,
+    session_picker,
+    sessions,
+)
 
 principal = require_page("view_sessions")
 page_header("Sessions")
@@ -34,45 +38,7 @@ if not frame.is_empty():
     )
 
 if can(principal, "manage_sessions"):
-    with st.expander(t("New session"), expanded=frame.is_empty()):
-        keep("new_session_period", last_complete_half_year(date.today()))
-        with st.form("new_session", clear_on_submit=False):
-            st.text_input(
-                t("Title"), key="new_session_title", placeholder=t("e.g. Spring session 2016")
-            )
-            st.date_input(t("Session date"), key="new_session_date", value=date.today())
-            st.text_input(
-                t("Half-year under review"),
-                key="new_session_period",
-                help=t("Like 2015-H2 (July–December 2015). Its figures are frozen when you save."),
-            )
-            st.text_area(t("Members present (one per line)"), key="new_session_members")
-            submitted = st.form_submit_button(
-                t("Create the session"), type="primary", key="new_session_submit"
-            )
-        if submitted:
-            with st.spinner(t("Freezing the figures and the docket…")):
-                row = run_write(
-                    wf.create_session,
-                    where=t("The new session"),
-                    principal=principal,
-                    title=st.session_state["new_session_title"],
-                    session_date=st.session_state["new_session_date"],
-                    period=st.session_state["new_session_period"],
-                    members_present=st.session_state["new_session_members"],
-                )
-            if row is not None:
-                st.session_state["wf_session_id"] = row.id
-                st.success(
-                    t(
-                        "Session “{title}” created; {n} cases suggested for the docket.",
-                        title=row.title,
-                        n=len(
-                            wf.docket_frame(engine=engine(), principal=principal, session_id=row.id)
-                        ),
-                    )
-                )
-                frame = sessions(principal)
+    new_session_form(principal, expanded=frame.is_empty())
 
 session_id = session_picker(principal, key="sessions_pick")
 if session_id is None:

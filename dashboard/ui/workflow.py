@@ -93,3 +93,231 @@ def keep(key: str, default: Any) -> None:
     """Seed a widget's value once, so reruns and failed submissions keep what was entered."""
     if key not in st.session_state:
         st.session_state[key] = default
+
+
+# --- forms and blocks of the committee pages -------------------------------------------------
+
+
+def new_session_form(principal: Principal, *, expanded: bool) -> None:
+    """The secretariat's form for a new session; freezes the figures on save."""
+    from datetime import date
+
+    from dashboard.ui import last_complete_half_year
+
+    with st.expander(t("New session"), expanded=expanded):
+        keep("new_session_period", last_complete_half_year(date.today()))
+        with st.form("new_session", clear_on_submit=False):
+            st.text_input(
+                t("Title"), key="new_session_title", placeholder=t("e.g. Spring session 2016")
+            )
+            st.date_input(t("Session date"), key="new_session_date", value=date.today())
+            st.text_input(
+                t("Half-year under review"),
+                key="new_session_period",
+                help=t("Like 2015-H2 (July–December 2015). Its figures are frozen when you save."),
+            )
+            st.text_area(t("Members present (one per line)"), key="new_session_members")
+            submitted = st.form_submit_button(
+                t("Create the session"), type="primary", key="new_session_submit"
+            )
+        if not submitted:
+            return
+        ss = st.session_state
+        with st.spinner(t("Freezing the figures and the docket…")):
+            row = run_write(
+                wf.create_session,
+                where=t("The new session"),
+                principal=principal,
+                title=ss["new_session_title"],
+                session_date=ss["new_session_date"],
+                period=ss["new_session_period"],
+                members_present=ss["new_session_members"],
+            )
+        if row is not None:
+            ss[K_SESSION] = row.id
+            n = wf.docket_frame(engine=engine(), principal=principal, session_id=row.id).height
+            st.success(
+                t(
+                    "Session “{title}” created; {n} cases suggested for the docket.",
+                    title=row.title,
+                    n=n,
+                )
+            )
+
+
+def _clear(*keys: str) -> None:
+    for k in keys:
+        st.session_state.pop(k, None)
+
+
+def docket_edit_forms(principal: Principal, session_id: int, on_docket: list[str]) -> None:
+    """Add a case or remove one, each with a reason (secretariat)."""
+    add, remove = st.columns(2)
+    ss = st.session_state
+    with add.form("docket_add"):
+        st.markdown(t("**Add a case**"))
+        st.text_input(t("Case"), key="docket_add_case", placeholder="KST-2012-014")
+        st.text_input(t("Reason"), key="docket_add_reason")
+        if st.form_submit_button(t("Add to the docket"), key="docket_add_submit") and run_write(
+            wf.add_docket_case,
+            where=t("The addition"),
+            principal=principal,
+            session_id=session_id,
+            case_id=ss["docket_add_case"],
+            reason=ss["docket_add_reason"],
+        ):
+            _clear("docket_add_case", "docket_add_reason")
+            st.rerun()
+    with remove.form("docket_remove"):
+        st.markdown(t("**Remove a case**"))
+        st.selectbox(t("Case"), on_docket, key="docket_remove_case")
+        st.text_input(t("Reason"), key="docket_remove_reason")
+        if st.form_submit_button(
+            t("Remove from the docket"), key="docket_remove_submit"
+        ) and run_write(
+            wf.remove_docket_case,
+            where=t("The removal"),
+            principal=principal,
+            session_id=session_id,
+            case_id=ss["docket_remove_case"] or "",
+            reason=ss["docket_remove_reason"],
+        ):
+            _clear("docket_remove_reason")
+            st.rerun()
+
+
+def recommendation_form(principal: Principal, session_id: int) -> None:
+    """Issue a systemic or case-level recommendation (secretariat)."""
+    from dashboard.contract import AGENCY_CODES, region_codes
+    from dashboard.i18n import label
+    from dashboard.ui import indicator_title, region_name
+
+    with st.expander(t("New recommendation"), expanded=False), st.form("rec_new"):
+        st.radio(t("Kind"), wf.KINDS, format_func=kind_label, key="rec_kind", horizontal=True)
+        docket = wf.docket_frame(engine=engine(), principal=principal, session_id=session_id)
+        st.selectbox(
+            t("Case (case-level only)"),
+            [None, *docket["case_id"]],
+            key="rec_case",
+            format_func=lambda c: "—" if c is None else c,
+        )
+        st.selectbox(
+            t("Addressee"),
+            AGENCY_CODES,
+            key="rec_addressee",
+            index=None,
+            format_func=lambda c: f"{c} — {label('agency', c)}",
+        )
+        st.text_area(t("Recommendation"), key="rec_text")
+        st.date_input(t("Due date"), key="rec_due", value=None)
+        st.selectbox(
+            t("Targeted indicator"),
+            [None, *wf.indicator_names()],
+            format_func=lambda n: "—" if n is None else indicator_title(n),
+            key="rec_indicator",
+        )
+        st.selectbox(
+            t("Region concerned"),
+            [None, *region_codes()],
+            format_func=lambda r: "—" if r is None else region_name(r),
+            key="rec_region",
+        )
+        if not st.form_submit_button(
+            t("Issue the recommendation"), type="primary", key="rec_new_submit"
+        ):
+            return
+        ss = st.session_state
+        rec = run_write(
+            wf.create_recommendation,
+            where=t("The recommendation"),
+            principal=principal,
+            session_id=session_id,
+            kind=ss["rec_kind"],
+            case_id=ss["rec_case"],
+            addressee=ss["rec_addressee"] or "",
+            text=ss["rec_text"],
+            due_date=ss["rec_due"],
+            target_indicator=ss["rec_indicator"],
+            target_region=ss["rec_region"],
+        )
+        if rec is not None:
+            st.success(t("Recommendation #{id} issued.", id=rec.id))
+
+
+def history_timeline(principal: Principal, recommendation_id: int) -> None:
+    """The follow-up history as an ordered list, oldest first."""
+    st.markdown(t("**Follow-up history**"))
+    hist = wf.history_frame(
+        engine=engine(), principal=principal, recommendation_ids=[recommendation_id]
+    )
+    for h in hist.iter_rows(named=True):
+        ev = f" — {h['evidence']}" if h["evidence"] else ""
+        st.markdown(
+            f"1. **{h['status_date']}** · {status_label(h['status'])}{ev} *({h['recorded_by']})*"
+        )
+
+
+def before_after(principal: Principal, recommendation_id: int) -> None:
+    """The targeted indicator at the session and in the latest half-year, side by side."""
+    from dashboard.ui import fmt_figure, indicator_title, region_name
+
+    ba = wf.indicator_before_after(
+        engine=engine(), principal=principal, recommendation_id=recommendation_id
+    )
+    if ba is None:
+        return
+    st.markdown(
+        t(
+            "**{indicator}** {where}: before and after",
+            indicator=indicator_title(ba.indicator),
+            where=region_name(ba.region) if ba.region else t("all regions"),
+        )
+    )
+    b, a = st.columns(2)
+    if ba.before:
+        b.metric(
+            t("At the session ({period})", period=ba.before.label),
+            fmt_figure(ba.indicator, ba.before.value),
+        )
+    if ba.after:
+        a.metric(
+            t("Latest half-year ({period})", period=ba.after.label),
+            fmt_figure(ba.indicator, ba.after.value),
+        )
+    else:
+        a.caption(t("No complaints after the reviewed half-year yet."))
+
+
+def status_form(principal: Principal, rec: Any) -> None:
+    """Record a follow-up update, saved against the version this user opened (StaleEdit)."""
+    from datetime import date
+
+    ss = st.session_state
+    seen_key = f"rec_seen_{rec.id}"
+    ss.setdefault(seen_key, rec.version)  # the version this user opened
+    with st.form("rec_status"):
+        st.selectbox(t("New status"), wf.STATUSES, format_func=status_label, key="rec_new_status")
+        st.date_input(t("Date of the update"), key="rec_status_date", value=date.today())
+        st.text_area(
+            t("Evidence"),
+            key="rec_evidence",
+            help=t("The reply, report or decision that shows it."),
+        )
+        if st.form_submit_button(t("Record the update"), key="rec_status_submit"):
+            saved = run_write(
+                wf.record_status,
+                where=t("The update"),
+                principal=principal,
+                recommendation_id=rec.id,
+                status=ss["rec_new_status"],
+                status_date=ss["rec_status_date"],
+                evidence=ss["rec_evidence"],
+                expected_version=ss[seen_key],
+            )
+            if saved is not None:
+                ss[seen_key] = saved.version
+                _clear("rec_evidence")
+                st.rerun()
+    if ss[seen_key] != rec.version and st.button(t("Reload the latest version"), key="rec_reload"):
+        ss[seen_key] = rec.version
+        st.rerun()
