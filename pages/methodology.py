@@ -26,10 +26,10 @@ for rule in GENERAL_RULES:
     st.markdown(f"- {t(rule)}")
 
 st.header(t("Systemic indicators"))
-for e in INDICATOR_TEXTS:
-    with st.expander(f"{t(e.title)} — `{e.name}`"):
-        st.markdown(t(e.plain))
-        st.markdown(f"**{t('Formula')}:** {t(e.formula)}")
+for e in INDICATOR_TEXTS:  # plain sections, not expanders: the page is printed whole
+    st.markdown(
+        f"**{t(e.title)}** (`{e.name}`)  \n{t(e.plain)}  \n*{t('Formula')}: {t(e.formula)}*"
+    )
 
 st.header(t("Per-case metrics"))
 for e in CASE_METRIC_TEXTS:
