@@ -52,6 +52,8 @@ CASE_FACTS = (
     "qualification",
     "spu_involved",
     "same_family_investigation",
+    "handoffs",
+    "retaliation",
 )
 SECTION_HEADLINE = N_("Headline indicators")
 SECTION_TREND = N_("Trend against previous sessions")
@@ -265,7 +267,7 @@ def _fmt_date(text: str | None) -> str:
         return text
 
 
-def _fmt_fact(name: str, value: Any) -> str:
+def fmt_fact(name: str, value: Any) -> str:
     if name in ("state", "qualification") and isinstance(value, str):
         return label(name, value)
     if value is None:
@@ -594,7 +596,7 @@ def _docket_case(pdf: Any, c: PackCase) -> None:
     if c.facts:
         _para(
             pdf,
-            "; ".join(f"{label('metric', k)}: {_fmt_fact(k, v)}" for k, v in c.facts.items()),
+            "; ".join(f"{label('metric', k)}: {fmt_fact(k, v)}" for k, v in c.facts.items()),
             size=8,
         )
     if c.summary:

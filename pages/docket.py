@@ -4,7 +4,8 @@ import polars as pl
 import streamlit as st
 
 from dashboard import workflow as wf
-from dashboard.i18n import t
+from dashboard.i18n import label, t
+from dashboard.pack import CASE_FACTS, fmt_fact
 from dashboard.roles import can
 from dashboard.ui import engine, fmt_date, open_case, page_header
 from dashboard.ui.auth import require_page
@@ -21,7 +22,11 @@ docket = wf.docket_frame(
     engine=eng, principal=principal, session_id=session_id, include_removed=show_removed
 )
 st.dataframe(
-    docket.with_columns(pl.col("reasons").list.join(", ")).select(
+    docket.with_columns(
+        pl.col("reasons").map_elements(
+            lambda rs: ", ".join(label("docket_rule", r) for r in rs), return_dtype=pl.String
+        )
+    ).select(
         "case_id",
         "victim_name",
         "score",
@@ -65,8 +70,14 @@ snap = wf.session_snapshot(engine=eng, principal=principal, session_id=session_i
 facts = snap.get("case_metrics", {}).get(case_id)
 if facts:
     st.caption(t("Metrics as of {as_of} (frozen with the session)", as_of=snap["as_of"]))
+    shown = [k for k in CASE_FACTS if k in facts]
     st.dataframe(
-        pl.DataFrame({"metric": list(facts), "value": [str(v) for v in facts.values()]}),
+        pl.DataFrame(
+            {
+                "metric": [label("metric", k) for k in shown],
+                "value": [fmt_fact(k, facts[k]) for k in shown],
+            }
+        ),
         hide_index=True,
         key="docket_case_metrics",
     )
@@ -74,9 +85,9 @@ events = wf.case_timeline(engine=eng, principal=principal, case_id=case_id)
 st.markdown(t("**Timeline**"))
 for e in events.iter_rows(named=True):
     arrow = f" → {e['to_agency']}" if e["to_agency"] else ""
-    detail = f" ({t(e['detail'].replace('_', ' '))})" if e["detail"] else ""
+    detail = f" ({label('detail', e['detail'])})" if e["detail"] else ""
     st.markdown(
-        f"- {fmt_date(e['event_date'])} · {t(e['event_type'].replace('_', ' '))}{detail} · {e['agency']}{arrow}"
+        f"- {fmt_date(e['event_date'])} · {label('event_type', e['event_type'])}{detail} · {e['agency']}{arrow}"
     )
 
 st.markdown(t("**Comments**"))

@@ -43,6 +43,11 @@ def test_recommendation_reaches_the_tracker(page, server: str, tmp_path) -> None
     pg.get_by_text("created;", exact=False).first.wait_for()
     shot(pg, "e2e_wf_01_session")
 
+    _go(pg, "Docket")
+    pg.locator('[data-testid="stDataFrame"]').first.wait_for()
+    pg.get_by_text("Timeline").first.wait_for()
+    shot(pg, "e2e_wf_02_docket")
+
     _go(pg, "Recommendations")
     pg.get_by_text("New recommendation").first.click()
     pg.get_by_label("Addressee").click()
@@ -51,17 +56,17 @@ def test_recommendation_reaches_the_tracker(page, server: str, tmp_path) -> None
     _set_date(pg, "Due date", "2025", "10", "01")  # already past: the tracker must flag it
     pg.get_by_label("Targeted indicator").click()
     pg.get_by_role("option", name=re.compile("SPU", re.I)).first.click()
-    shot(pg, "e2e_wf_02_form")
+    shot(pg, "e2e_wf_03_form")
     pg.get_by_role("button", name="Issue the recommendation").click()
     wait_idle(pg)
     pg.get_by_text("issued.", exact=False).first.wait_for()
     assert pg.get_by_text(TEXT).count() >= 1
-    shot(pg, "e2e_wf_03_issued")
+    shot(pg, "e2e_wf_04_issued")
 
     _go(pg, "Follow-up tracker")
     pg.get_by_text("1 recommendations, 1 overdue", exact=False).first.wait_for()
     pg.locator('[data-testid="stDataFrame"]').first.wait_for()
-    shot(pg, "e2e_wf_04_tracker")
+    shot(pg, "e2e_wf_05_tracker")
     with pg.expect_download() as dl:
         pg.get_by_role("button", name="Download as XLSX").click()
     path = tmp_path / "tracker.xlsx"
