@@ -17,10 +17,10 @@ from dashboard.ui import engine
 from dashboard.ui.auth import (
     apply_language,
     current_principal,
-    language_picker,
     sign_in_form,
     sign_out_button,
 )
+from dashboard.ui.i18n import language_selector
 
 HERE = Path(__file__).resolve().parent
 
@@ -50,7 +50,7 @@ if seeded and not st.session_state.get("seed_shown"):
     st.toast(t("First start: demo data loaded ({report}).", report=seeded), icon="🌱")
 
 principal = current_principal()
-language_picker(eng)
+language_selector(eng)
 
 
 def sign_in_page() -> None:
