@@ -657,9 +657,22 @@ def _recommendation(pdf: Any, r: PackRecommendation) -> None:
 def session_pack_pdf(
     *, engine: Engine, principal: Principal, session_id: int, today: date | None = None
 ) -> bytes:
-    """pack_data + render_pdf: the pack of one session for a committee role."""
+    """pack_data + render_pdf: the pack of one session for a committee role (audited)."""
+    from dashboard import audit
+    from db.engine import session_scope
+
     data = pack_data(engine=engine, principal=principal, session_id=session_id, today=today)
-    return render_pdf(data)
+    pdf = render_pdf(data)
+    with session_scope(engine) as s:
+        audit.record(
+            s,
+            actor=principal,
+            action="export",
+            entity="committee_session",
+            entity_id=session_id,
+            detail=f"session pack, docket={len(data.docket)}",
+        )
+    return pdf
 
 
 def pack_filename(data_or_title: PackData | str, session_date: date | None = None) -> str:

@@ -9,12 +9,14 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import Engine
+from sqlmodel import Session, select
 
 from dashboard import pack
 from dashboard import workflow as wf
 from dashboard.i18n import set_language
 from dashboard.importer import import_files
 from dashboard.roles import AccessDenied, Principal
+from db.models import AuditLog
 from tests.conftest import ARTIFACTS, ROOT
 
 DOCUMENTED = [
@@ -219,3 +221,21 @@ def test_bundled_font_covers_kazakh_letters() -> None:
     assert bundled.is_file()
     cmap = TTFont(str(bundled)).getBestCmap()
     assert all(ord(ch) in cmap for ch in "ӘәҒғҚқҢңӨөҰұҮүҺһІіЖжЩщ")
+
+
+def test_pack_works_without_system_fonts(two_sessions, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a machine without fonts-dejavu-core the copy inside the package is used."""
+    engine, sid = two_sessions
+    monkeypatch.setattr(pack, "_SYSTEM_FONTS", Path("/nonexistent"))
+    pack.font_path.cache_clear()
+    try:
+        assert "dashboard/resources/fonts" in str(pack.font_path(""))
+        text = _text(pack.session_pack_pdf(engine=engine, principal=MEM, session_id=sid))
+    finally:
+        pack.font_path.cache_clear()
+    assert "Қысқы сессия" in text
+    with Session(engine) as s:
+        rows = s.exec(select(AuditLog).where(AuditLog.action == "export")).all()
+    assert [(r.username, r.entity, r.entity_id) for r in rows] == [
+        ("mem", "committee_session", str(sid))
+    ]
