@@ -4,7 +4,8 @@
 
 Prints, per page: the first run (cold caches: loading frames, metrics, indicators), the median
 of warm reruns (what a user waits for after a click; target ≤ 300 ms), and a rerun after a
-control changed (a new region filter: engine results recomputed from the cached metrics).
+control changed (a new region filter: engine results recomputed from the cached metrics;
+median of three regions).
 Figures are printed, never asserted: the machine is shared.
 """
 
@@ -35,7 +36,11 @@ def main() -> None:
     os.environ["OVERSIGHT_DATABASE_URL"] = f"sqlite:///{folder / 'oversight.db'}"
     os.chdir(folder)
 
+    import logging
+
     from streamlit.testing.v1 import AppTest
+
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
 
     from dashboard.db import get_engine
     from dashboard.importer import ContractFrames, import_frames
@@ -49,7 +54,7 @@ def main() -> None:
         f"loaded {cases.height} cases, {events.height} events in {time.perf_counter() - t0:.1f} s"
     )
     print(
-        f"{'page':<12} {'cold ms':>9} {'warm median ms':>15} {'warm max ms':>12} {'new region ms':>14}"
+        f"{'page':<12} {'cold ms':>9} {'warm median ms':>15} {'warm max ms':>12} {'new region ms (median of 3)':>28}"
     )
 
     for name in PAGES:
@@ -68,12 +73,15 @@ def main() -> None:
             t = time.perf_counter()
             at.run()
             warm.append((time.perf_counter() - t) * 1000)
-        at.session_state["ctl_regions"] = ["KZ-39"]
-        t = time.perf_counter()
-        at.run()
-        changed = (time.perf_counter() - t) * 1000
+        changes = []
+        for region in ("KZ-39", "KZ-75", "KZ-71"):  # each a cache miss for the engine results
+            at.session_state["ctl_regions"] = [region]
+            t = time.perf_counter()
+            at.run()
+            changes.append((time.perf_counter() - t) * 1000)
+        changed = statistics.median(changes)
         print(
-            f"{name:<12} {cold:>9.0f} {statistics.median(warm):>15.0f} {max(warm):>12.0f} {changed:>14.0f}"
+            f"{name:<12} {cold:>9.0f} {statistics.median(warm):>15.0f} {max(warm):>12.0f} {changed:>28.0f}"
         )
 
 
