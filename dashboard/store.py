@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 
 import polars as pl
 from sqlalchemy import URL, Connection, Engine, bindparam, make_url, text
@@ -84,20 +83,16 @@ def arrow_uri(url: URL | str, *, driver: str = "connectorx") -> str | None:
     'postgresql://u:p@db:5432/oversight'
     >>> arrow_uri("sqlite:////srv/oversight.db") is None  # see below
     True
-    >>> arrow_uri("sqlite:////srv/oversight.db", driver="adbc")
-    'sqlite:////srv/oversight.db'
 
-    SQLite gets no connectorx URI: connectorx reads the database file without its write-ahead
-    log (it returned no rows for data committed moments before, then left the file unreadable
-    to the next connection: "disk I/O error"), and read_database is as fast there anyway.
+    SQLite gets None, whatever the driver: connectorx and ADBC each bring their own copy of the
+    SQLite library, and two copies in one process break each other's POSIX file locks (SQLite's
+    "How To Corrupt", 2.2.1). Measured here: a read right after an import returned no rows, and
+    the app's next connection failed with "disk I/O error". Python's sqlite3 via read_database
+    is the only safe path for SQLite.
     """
     url = make_url(url)
-    backend = url.get_backend_name()
-    if backend == "postgresql":
+    if url.get_backend_name() == "postgresql" and driver in ("connectorx", "adbc"):
         return url.set(drivername="postgresql").render_as_string(hide_password=False)
-    if backend == "sqlite" and driver == "adbc" and url.database not in (None, "", ":memory:"):
-        # polars strips "sqlite:" and up to 3 slashes before handing the path to ADBC
-        return "sqlite:///" + str(Path(url.database or "").resolve())
     return None
 
 
