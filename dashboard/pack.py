@@ -386,7 +386,9 @@ def _bar_chart(pdf: Any, title: str, items: Sequence[tuple[str, float | None]]) 
     for i, (name, value) in enumerate(items):
         yy = y + i * row_h
         pdf.set_xy(x0, yy + 1)
-        pdf.cell(label_w - 2, 5, name[:48], align="R")
+        while pdf.get_string_width(name) > label_w - 3 and len(name) > 4:
+            name = name[:-2].rstrip() + "…"  # long titles must not run past the margin
+        pdf.cell(label_w - 2, 5, name, align="R")
         if value is None:
             pdf.set_xy(x0 + label_w + 1, yy + 1)
             pdf.cell(bar_w, 5, t("no cases"))
