@@ -122,18 +122,20 @@ def trend_chart(long: pl.DataFrame, indicators: list[str], labels: dict[str, str
     symbols = ["circle", "square", "diamond", "triangle-up", "x"]
     colours = [BLUE, RED, GREEN, ORANGE, PURPLE]
     for i, name in enumerate(indicators):
-        part = long.filter(pl.col("indicator") == name).sort("group")
-        vals = [None if v is None else v * 100 for v in part["value"].to_list()]
+        part = long.filter(pl.col("indicator") == name)
+        by_group = dict(zip(part["group"].to_list(), part["value"].to_list(), strict=True))
+        # one point per half-year of the axis; None breaks the line where there were no cases
+        vals = [None if by_group.get(g) is None else by_group[g] * 100 for g in groups]
         fig.add_trace(
             go.Scatter(
-                x=part["group"].to_list(),
+                x=groups,
                 y=vals,
                 mode="lines+markers",
                 name=labels.get(name, name),
                 connectgaps=False,
                 marker={"symbol": symbols[i % 5], "size": 8, "color": colours[i % 5]},
                 line={"color": colours[i % 5], "width": 2},
-                customdata=part["group"].to_list(),
+                customdata=groups,
             )
         )
     fig.update_yaxes(title=t("% of cases"), rangemode="tozero", ticksuffix=" %")

@@ -55,11 +55,12 @@ with left:
     funnel = charts.funnel_frame(indicator_funnel(figs))
     st.plotly_chart(charts.funnel_chart(funnel), key="ov_funnel", width="stretch")
     a, b = st.columns([3, 2], vertical_alignment="bottom")
+    stages = funnel["stage"].to_list()
     stage = a.selectbox(
         t("Stage"),
-        range(funnel.height),
+        range(len(stages)),
         key="ov_funnel_stage",
-        format_func=lambda i: f"{funnel['label'][i]} ({funnel['count'][i]})",
+        format_func=lambda i: funnel["label"][i],
     )
     if b.button(t("Show these cases"), key="ov_funnel_show"):
         show_cases(funnel["case_ids"][stage].to_list(), funnel["label"][stage])

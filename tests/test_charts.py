@@ -58,7 +58,7 @@ def test_trend_shows_missing_half_years_as_gaps() -> None:
     )
     fig = charts.trend_chart(long, ["spu_involvement_rate"], {})
     assert list(fig.layout.xaxis.categoryarray) == ["2012-H2", "2013-H1", "2013-H2", "2014-H1"]
-    assert list(fig.data[0].y) == [50.0, 25.0]
+    assert list(fig.data[0].y) == [50.0, None, None, 25.0]  # a gap, not a line across it
 
 
 def test_trigger_frame_marks_reactive() -> None:
