@@ -8,6 +8,8 @@ OVERSIGHT_LANGUAGE), then `language_selector`.
 
 from __future__ import annotations
 
+from datetime import date, time
+
 import streamlit as st
 from sqlalchemy import Engine
 
@@ -33,6 +35,7 @@ def language_selector(engine: Engine | None = None) -> str:
         choice = st.session_state[W_LANGUAGE]
         st.session_state[K_LANGUAGE] = choice
         set_language(choice)
+        _refresh_choices()
         principal = st.session_state.get("principal")
         if principal is not None and engine is not None:
             from dashboard import auth
@@ -47,3 +50,27 @@ def language_selector(engine: Engine | None = None) -> str:
         on_change=_changed,
     )
     return lang
+
+
+_PLAIN = (str, int, float, date, time)
+
+
+def _refresh_choices() -> None:
+    """Make every select box and multiselect show its choice in the new language.
+
+    The browser keeps a select widget's choice as the label it displayed; after a switch that
+    label is in the old language, so the box would show it (or, for a multiselect, lose the
+    choice). Writing each plain widget value back through the Session State API makes
+    Streamlit send the value again, labelled by the page's format_func in the new language.
+    Buttons, toggles, uploads and table or chart selections are not plain values: skipped.
+    """
+    for key, value in list(st.session_state.items()):
+        if key in (W_LANGUAGE, K_LANGUAGE) or isinstance(value, bool):
+            continue
+        plain = isinstance(value, _PLAIN) or (
+            isinstance(value, list | tuple)
+            and value
+            and all(isinstance(v, _PLAIN) and not isinstance(v, bool) for v in value)
+        )
+        if plain:
+            st.session_state[key] = value

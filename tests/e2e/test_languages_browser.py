@@ -20,6 +20,17 @@ EXPECTED = {
     "en": ("Overview", "Language", "Review period (half-year)", "as of"),
 }
 NAMES = {"ru": "Русский", "kk": "Қазақша", "en": "English"}
+#: the overview's "Regions ranked" default indicator and the first trend line, per language
+REGIONS_RANKED_DEFAULT = {
+    "ru": "Участие специальных прокуроров",
+    "kk": "Арнаулы прокурорлардың қатысуы",
+    "en": "SPU involvement",
+}
+TREND_FIRST = {
+    "ru": "Процессуальные жалобы, по которым возбуждено уголовное дело",
+    "kk": "Қылмыстық іс қозғалған процестік шағымдар",
+    "en": "Procedural complaints turned into criminal cases",
+}
 
 
 def choose_language(pg, current: str, lang: str) -> None:
@@ -41,6 +52,12 @@ def check_overview(pg, lang: str) -> None:
     assert picker.input_value() == NAMES[lang] or NAMES[lang] in picker.inner_text()
     main = pg.locator('[data-testid="stMain"]').inner_text()
     assert as_of in main
+    # choices made before a switch are shown in the new language and kept
+    ranked = pg.locator('[data-testid="stMain"]').get_by_role("combobox").nth(1)
+    assert ranked.input_value() == REGIONS_RANKED_DEFAULT[lang]
+    main_area = pg.locator('[data-testid="stMain"]')
+    trends = main_area.locator('[data-testid="stMultiSelect"]').first.inner_text()
+    assert TREND_FIRST[lang] in trends, trends
     if lang != "en":
         for english in ("Review period", "Show these cases", "no cases", "as of"):
             assert english not in main, english
