@@ -35,6 +35,7 @@ try:
 except CaseNotFound:
     st.warning(t("There is no case {case_id}.", case_id=case_id))
     st.stop()
+st.query_params["case"] = cf.facts["case_id"]  # the address names the case shown
 if cf.shows_personal:
     audit_case_view(principal, cf.facts["case_id"])
 f = cf.facts

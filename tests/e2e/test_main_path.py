@@ -25,7 +25,9 @@ def test_main_path(page, server: str) -> None:
     shot(pg, "e2e_02_period_changed")
 
     # drill down from a figure (the ping-pong share) to its cases
-    tile = pg.locator('[data-testid="stVerticalBlockBorderWrapper"], [data-testid="stVerticalBlock"]')
+    tile = pg.locator(
+        '[data-testid="stVerticalBlockBorderWrapper"], [data-testid="stVerticalBlock"]'
+    )
     tile = tile.filter(has_text="Ping-pong cases").filter(has=pg.get_by_role("button", name="Show"))
     tile.last.get_by_role("button", name="Show", exact=False).click()
     pg.get_by_role("heading", name="Case list").wait_for()
@@ -60,3 +62,18 @@ def test_other_pages_render(page, server: str, title: str) -> None:
     wait_idle(pg)
     assert pg.locator('[data-testid="stException"]').count() == 0
     shot(pg, "e2e_page_" + title.split()[0].lower())
+
+
+def test_idle_case_shows_its_gap(page, server: str) -> None:
+    """An opened-then-forgotten case: the idle stretch up to the as-of date is shaded and labelled."""
+    pg = page
+    sign_in(pg, server)
+    pg.get_by_role("link", name="Case file").first.click()
+    pg.get_by_role("heading", name="Case file").first.wait_for()
+    box = pg.get_by_role("textbox", name="Case reference")
+    box.fill("SYN-00004")
+    box.press("Enter")
+    pg.get_by_role("heading", name="SYN-00004").wait_for()
+    wait_idle(pg)
+    assert pg.get_by_text("days idle", exact=False).count() >= 1
+    shot(pg, "e2e_05_idle_case")
