@@ -1,5 +1,6 @@
 """Accounts (secretariat): who may sign in with which role; create, reset password, deactivate."""
 
+import polars as pl
 import streamlit as st
 
 from dashboard import auth
@@ -22,7 +23,9 @@ if msg := st.session_state.pop("accounts_done", None):
 
 users = auth.list_users(engine=eng, principal=principal)
 st.dataframe(
-    users.rename(
+    users.with_columns(
+        pl.col("role").replace_strict({r: t(role_label(r)) for r in ROLES}, default=pl.col("role"))
+    ).rename(
         {
             "username": t("Username"),
             "full_name": t("Full name"),
@@ -43,8 +46,9 @@ create, reset, active = st.tabs([t("New account"), t("Reset password"), t("Deact
 with create, st.form("acc_create", clear_on_submit=True):
     username = st.text_input(t("Username"), key="acc_new_username")
     full_name = st.text_input(t("Full name"), key="acc_new_full_name")
+    # least privilege first: a slip of the hand must not make a secretariat account
     role = st.selectbox(
-        t("Role"), ROLES, key="acc_new_role", format_func=lambda r: t(role_label(r))
+        t("Role"), ROLES[::-1], key="acc_new_role", format_func=lambda r: t(role_label(r))
     )
     password = st.text_input(t("Password"), type="password", key="acc_new_password")
     st.caption(t("At least {n} characters.", n=auth.MIN_PASSWORD_LENGTH))

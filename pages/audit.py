@@ -15,10 +15,16 @@ eng = engine()
 
 a, b, c, d = st.columns([2, 2, 2, 3])
 users = a.multiselect(
-    t("User"), audit.distinct_values(eng, principal, "username"), key="audit_users"
+    t("User"),
+    audit.distinct_values(eng, principal, "username"),
+    key="audit_users",
+    placeholder=t("All"),
 )
 actions = b.multiselect(
-    t("Action"), audit.distinct_values(eng, principal, "action"), key="audit_actions"
+    t("Action"),
+    audit.distinct_values(eng, principal, "action"),
+    key="audit_actions",
+    placeholder=t("All"),
 )
 entity = c.selectbox(
     t("Entity"),
@@ -65,7 +71,9 @@ event = st.dataframe(
     width="stretch",
     on_select="rerun",
     selection_mode="single-row",
+    column_config={t("When (UTC)"): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss")},
 )
+st.caption(t("Select a row to see the change before and after."))
 rows = event.selection.rows if event else []  # type: ignore[union-attr]
 if rows:
     chosen = log.row(rows[0], named=True)

@@ -6,7 +6,8 @@ import streamlit as st
 
 from dashboard import charts, public
 from dashboard.contract import half_year_bounds, regions
-from dashboard.i18n import t
+from dashboard.i18n import N_, t
+from dashboard.indicators import INDICATORS
 from dashboard.ui import (
     data_version,
     half_years,
@@ -56,35 +57,41 @@ st.caption(
 )
 
 
-def shown(fig: public.Any) -> str:
-    if fig.status == "fewer_than_5":
-        return t("fewer than 5")
-    if fig.status == "too_few_cases":
-        return t("too few cases")
-    if fig.status == "no_cases":
-        return t("no cases")
-    return fig.display
-
-
+#: what a withheld figure means, in words, under its short mark
+WHY = {
+    "fewer_than_5": N_("fewer than 5 cases"),
+    "too_few_cases": N_("too few cases to show a percentage (under 10)"),
+    "no_cases": N_("no cases"),
+}
+if view.headline.get("complaints") and view.headline["complaints"].display == "0":
+    st.info(t("No complaints were lodged in this half-year for this choice."))
 names = list(view.headline)
 for row in range(0, len(names), 4):
     for col, name in zip(st.columns(4), names[row : row + 4], strict=False):
         fig = view.headline[name]
         with col, st.container(border=True):
-            st.metric(indicator_title(name), shown(fig), help=indicator_help(name))
-            if fig.status == "shown" and fig.denominator:
+            st.markdown(f"**{indicator_title(name)}**", help=indicator_help(name))
+            short = fig.display if fig.status in ("shown", "fewer_than_5") else "—"
+            st.metric(indicator_title(name), short, label_visibility="collapsed")
+            if fig.status != "shown":
+                st.caption(t(WHY[fig.status]))
+            elif fig.denominator:
                 st.caption(t("of {den} cases", den=fig.denominator))
 
 left, right = st.columns([2, 3])
 with left:
     st.subheader(t("From complaint to prison sentence"))
-    labels = {f.name: t(f.name.removeprefix("funnel.").replace("_", " ")) for f in view.funnel}
+    labels = {f.name: t(INDICATORS[f.name].label) for f in view.funnel}
     st.plotly_chart(public.public_funnel_chart(view.funnel, labels), key="pub_funnel")
 with right:
     st.subheader(t("Trends per half-year"))
     trends = [n for n in public.PUBLIC_TRENDS if n in view.trends["indicator"].to_list()]
-    st.plotly_chart(
-        charts.trend_chart(view.trends, trends, {n: indicator_title(n) for n in trends}),
-        key="pub_trend",
-    )
-    st.caption(t("Gaps in a line: too few cases in that half-year to show a percentage."))
+    drawn = view.trends.filter(view.trends["indicator"].is_in(trends))["value"].drop_nulls()
+    if drawn.is_empty():
+        st.info(t("Too few cases in every half-year to draw a trend for this choice."))
+    else:
+        st.plotly_chart(
+            charts.trend_chart(view.trends, trends, {n: indicator_title(n) for n in trends}),
+            key="pub_trend",
+        )
+        st.caption(t("Gaps in a line: too few cases in that half-year to show a percentage."))
