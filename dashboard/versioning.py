@@ -1,9 +1,10 @@
 """The shared data version: what keeps the caches of several app processes fresh.
 
 One row in table `data_version` holds a counter. Every write to the data (an import, a seed, a
-session, a docket change, a recommendation or its follow-up, an account change) calls
+committee session, a docket change, a recommendation or its follow-up) calls
 `db.engine.bump_version(session)` inside the same transaction as the write, so the counter moves
-exactly when the write commits, and in no other case. Each app process keys its cached loaders
+exactly when the write commits, and in no other case. (Accounts and the audit log are read
+uncached, so their writes need no bump.) Each app process keys its cached loaders
 by `current_version(engine)`: after a write in any process, the next rerun in every process sees
 a new version and reloads; while nothing is written, the cache is used. On PostgreSQL the counter
 is one row updated under the row lock, so concurrent writers serialise and no bump is lost.
