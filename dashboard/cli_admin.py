@@ -24,6 +24,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     src.add_argument(
         "--password", help="the password (visible in the process list: prefer the prompt)"
     )
+    src.add_argument(
+        "--no-password",
+        action="store_true",
+        help="an account for the organisation's sign-in (auth_mode=oidc): username = e-mail",
+    )
     p.set_defaults(func=cmd_create_user)
 
     p = sub.add_parser(
@@ -58,8 +63,8 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     from dashboard.auth import AccountError, create_user
     from dashboard.db import get_engine
 
-    password = _read_password(args)
-    if password is None:
+    password = None if args.no_password else _read_password(args)
+    if password is None and not args.no_password:
         return 1
     try:
         p = create_user(

@@ -4,6 +4,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import auth
+from dashboard.config import get_settings
 from dashboard.i18n import t
 from dashboard.roles import ROLES
 from dashboard.ui import engine, page_header
@@ -57,7 +58,8 @@ with create, st.form("acc_create", clear_on_submit=True):
             auth.create_user(
                 engine=eng,
                 username=username,
-                password=password,
+                # organisation sign-in: the account needs no password of its own
+                password=password or (None if get_settings().auth_mode == "oidc" else ""),
                 role=role,
                 full_name=full_name,
                 actor=principal,

@@ -139,3 +139,13 @@ def test_cli_backup_restore_and_create_user(
     eng.dispose()
     monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
     assert main(["--database-url", url, "create-user", "x", "--password-stdin"]) == 1
+
+
+def test_cli_create_user_without_password_for_oidc(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'oidc.db'}"
+    assert main(["--database-url", url, "create-user", "A.Nur@example.kz", "--no-password"]) == 0
+    eng = make_engine(url)
+    assert auth.principal_for_email(engine=eng, email="a.nur@example.kz") is not None
+    with pytest.raises(auth.SignInError):
+        auth.authenticate(engine=eng, username="a.nur@example.kz", password="")
+    eng.dispose()
