@@ -11,6 +11,7 @@ rates over fewer than 10 cases withheld).
 from __future__ import annotations
 
 import io
+import os
 import tempfile
 import zipfile
 from collections.abc import Sequence
@@ -59,7 +60,11 @@ def import_uploaded(
         try:
             result = import_files(engine, paths, actor=principal.username)
         except ImportValidationError as e:
-            return ImportOutcome(problems=problems_frame(e.problems))
+            # the user knows their files by name, not by our temporary folder
+            frame = problems_frame(e.problems).with_columns(
+                pl.col("file").str.replace(f"{tmp}{os.sep}", "", literal=True)
+            )
+            return ImportOutcome(problems=frame)
     return ImportOutcome(result=result)
 
 

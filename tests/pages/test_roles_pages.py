@@ -187,3 +187,72 @@ def test_sign_out(app_db: Engine) -> None:
 
     log = audit.read(app_db, Principal("x", "secretariat"), action="sign_out")
     assert log["username"].to_list()[:1] == ["secretariat"]
+
+
+def test_case_page_view_with_names_is_audited(app_db: Engine) -> None:
+    from dashboard import audit
+
+    sec = Principal("x", "secretariat")
+    before = audit.read(app_db, sec, action="view_case", entity_id=NAMED_CASE).height
+    run_page("pages/case.py", "member")
+    views = audit.read(app_db, sec, action="view_case", entity_id=NAMED_CASE)
+    assert views.height == before + 1
+    assert views["username"][0] == "test-member"
+    # the SPU head's case page shows no personal data: nothing to audit
+    run_page("pages/case.py", "spu_head")
+    assert audit.read(app_db, sec, action="view_case", entity_id=NAMED_CASE).height == before + 1
+
+
+def test_data_page_lists_every_problem_and_writes_nothing(app_db: Engine) -> None:
+    from dashboard import audit
+    from tests.conftest import EXAMPLES
+
+    cases = (EXAMPLES / "cases.csv").read_text().splitlines()
+    header, first = cases[0], cases[1]
+    bad = "\n".join([header, first.replace("KZ-71", "KZ-99", 1), first.replace("DOC-EVL", "", 1)])
+    sec = Principal("x", "secretariat")
+    imports_before = audit.read(app_db, sec, action="import").height
+    at = run_page("pages/data.py", "secretariat")
+    at.file_uploader(key="data_upload").upload("cases.csv", bad.encode(), "text/csv").run()
+    at.button(key="data_import").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Nothing was written" in e.value for e in at.error)
+    problems = at.dataframe[-1].value
+    assert len(problems) >= 2
+    assert set(problems["File"]) == {"cases.csv"}
+    assert "KZ-99" in problems.to_csv()
+    assert audit.read(app_db, sec, action="import").height == imports_before
+
+
+def test_data_page_imports_valid_files(app_db: Engine, tmp_path) -> None:
+    from dashboard import audit
+    from tests.conftest import EXAMPLES
+
+    sec = Principal("x", "secretariat")
+    imports_before = audit.read(app_db, sec, action="import").height
+    at = run_page("pages/data.py", "secretariat")
+    up = at.file_uploader(key="data_upload")
+    up.upload("cases.csv", (EXAMPLES / "cases.csv").read_bytes(), "text/csv")
+    up.upload("events.csv", (EXAMPLES / "events.csv").read_bytes(), "text/csv")
+    up.run()
+    at.button(key="data_import").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(s.value.startswith("Imported:") for s in at.success), [e.value for e in at.error]
+    log = audit.read(app_db, sec, action="import")
+    assert log.height == imports_before + 1 and log["username"][0] == "test-secretariat"
+
+
+def test_first_start_seeds_once_and_says_so(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    from dashboard.config import get_settings
+
+    monkeypatch.setenv("OVERSIGHT_DATABASE_URL", f"sqlite:///{tmp_path / 'fresh.db'}")
+    monkeypatch.setenv("OVERSIGHT_SYNTHETIC_CASES", "20")
+    monkeypatch.setenv("OVERSIGHT_LANGUAGE", "en")
+    get_settings.cache_clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    toasts = [x.value for x in at.toast]
+    assert len(toasts) == 1 and "documented cases" in toasts[0]
+    at.run()
+    assert [x.value for x in at.toast] == []
