@@ -158,7 +158,8 @@ def ranked_bar(
     unknown = df.filter(pl.col(value).is_null())
     x = [v * 100 if rate else v for v in known[value].to_list()]
     text = [
-        (f"{v:.1f} %" if rate else f"{v:g}") + (f"  ({n}/{d})" if "numerator" in df.columns else "")
+        (f"{v:.1f} %" if rate else f"{v:g}")
+        + (f"  ({n}/{d})" if rate and "numerator" in df.columns else "")
         for v, n, d in zip(
             x,
             known["numerator"].to_list() if "numerator" in df.columns else x,

@@ -1,7 +1,5 @@
 """Overview: headline indicators, funnel, trends per half-year, regions ranked."""
 
-from dataclasses import replace
-
 import streamlit as st
 
 from dashboard import charts
@@ -9,18 +7,15 @@ from dashboard.i18n import t
 from dashboard.indicators import funnel as indicator_funnel
 from dashboard.ui import (
     cohort_of,
-    figure_ids,
     headline,
     indicator_title,
     indicators_of,
     load_breakdown,
     page_header,
     previous,
-    region_name,
-    selected_points,
+    region_chart,
     show_cases,
     sidebar_controls,
-    with_region_labels,
 )
 from dashboard.ui.auth import require_page
 
@@ -66,22 +61,7 @@ with left:
         show_cases(funnel["case_ids"][stage].to_list(), funnel["label"][stage])
 with right:
     st.subheader(t("Regions ranked"))
-    ind = st.selectbox(
-        t("Indicator"),
-        RATES,
-        index=RATES.index("spu_involvement_rate"),
-        key="ov_region_ind",
-        format_func=indicator_title,
-    )
-    by_region = load_breakdown(c.version, c.as_of, c.start, c.end, "region", c.regions, c.agencies)
-    part = with_region_labels(by_region.filter(by_region["indicator"] == ind))
-    event = st.plotly_chart(
-        charts.ranked_bar(part), key="ov_regions", on_select="rerun", selection_mode="points"
-    )
-    for p in selected_points(event)[:1]:
-        region = str(p.get("customdata") or p.get("y"))
-        fig = indicators_of(replace(c, regions=(region,)))[ind]
-        show_cases(figure_ids(fig), f"{indicator_title(ind)} · {region_name(region)}")
+    region_chart(c, RATES, key="ov_regions", default="spu_involvement_rate")
 
 st.subheader(t("Trends per half-year"))
 chosen = st.multiselect(

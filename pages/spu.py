@@ -13,27 +13,23 @@ from dashboard.ui import (
     filtered_metrics,
     headline,
     indicators_of,
-    load_breakdown,
     page_header,
+    region_chart,
     selected_points,
     show_cases,
     sidebar_controls,
-    with_region_labels,
 )
 from dashboard.ui.auth import require_page
 
 principal = require_page("view_indicators")
+SPU = ["spu_involvement_rate", "spu_lead_rate", "spu_reactive_share", "median_days_to_spu"]
 c = sidebar_controls()
 page_header("SPU involvement", c)
 
 with st.spinner(t("Computing the figures…")):
     figs = indicators_of(c)
     cases = cohort_of(c)
-headline(
-    figs,
-    ["spu_involvement_rate", "spu_lead_rate", "spu_reactive_share", "median_days_to_spu"],
-    key="spu",
-)
+headline(figs, SPU, key="spu")
 
 left, right = st.columns(2)
 with left:
@@ -54,10 +50,8 @@ with left:
             )
     st.caption(t("Orange, hatched: reactive triggers (lawyer's request, court order, media)."))
 with right:
-    st.subheader(t("SPU involvement by region"))
-    by_region = load_breakdown(c.version, c.as_of, c.start, c.end, "region", c.regions, c.agencies)
-    part = with_region_labels(by_region.filter(pl.col("indicator") == "spu_involvement_rate"))
-    st.plotly_chart(charts.ranked_bar(part), key="spu_regions", width="stretch")
+    st.subheader(t("SPU by region"))
+    region_chart(c, SPU, key="spu_regions", default="spu_involvement_rate")
 
 st.subheader(t("Deaths and serious injuries without SPU involvement"))
 only_period = st.toggle(

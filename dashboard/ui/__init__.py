@@ -675,3 +675,36 @@ def case_metric_rows(row: dict[str, Any], meaning: Any) -> pl.DataFrame:
             t("Meaning"): [t(meaning(n)) if meaning(n) else "" for n in names],
         }
     )
+
+
+def region_chart(c: Controls, names: list[str], *, key: str, default: str) -> None:
+    """Regions ranked by a chosen indicator; clicking a bar opens that region's cases."""
+    from dataclasses import replace
+
+    from dashboard import charts
+
+    ind = st.selectbox(
+        t("Indicator"),
+        names,
+        index=names.index(default),
+        key=f"{key}_ind",
+        format_func=indicator_title,
+    )
+    by_region = load_breakdown(c.version, c.as_of, c.start, c.end, "region", c.regions, c.agencies)
+    part = with_region_labels(by_region.filter(pl.col("indicator") == ind))
+    if part.is_empty():
+        st.info(t("No cases were complained in this period for the chosen regions and agencies."))
+        return
+    is_rate = ind.endswith(("_rate", "_share"))
+    event = st.plotly_chart(
+        charts.ranked_bar(part, rate=is_rate),
+        key=key,
+        on_select="rerun",
+        selection_mode="points",
+        width="stretch",
+    )
+    for p in selected_points(event)[:1]:
+        region = str(p.get("customdata") or p.get("y"))
+        fig = indicators_of(replace(c, regions=(region,))).get(ind)
+        show_cases(figure_ids(fig), f"{indicator_title(ind)} · {region_name(region)}")
+    st.caption(t("Click a bar to open the cases behind it."))
