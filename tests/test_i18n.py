@@ -379,3 +379,45 @@ def test_locale_files_are_package_data() -> None:
     for lang in LANGUAGES:
         assert cli_i18n.po_path(lang).is_file()
     assert Path(cli_i18n.POT).is_file()
+
+
+# --- importer messages -----------------------------------------------------------------------
+
+BAD_CASES = """case_id,region,victim_status,incident_date,place_type,accused_agency,allegations,harm,complaint_date,complaint_channel,victim_age,identity_public,colour
+A-1,KZ-99,suspect,2012-13,police_station,MVD_POLICE,beating;kicks,injury,2011,crime_report,7,maybe,x
+A-1,KZ-39,,2012-02-30,nowhere,XYZ,beating,injury,2012-05-01,pigeon,40,true,
+B-2,KZ-39,suspect,1850,police_station,MVD_POLICE,beating,injury,2012-05-01,crime_report,,,
+"""
+BAD_EVENTS = """case_id,seq,event_date,event_type,agency,qualification,detail,trigger
+A-1,1,2012-05-02,criminal_case_opened,PGO,,,
+A-1,1,2012-05-01,verdict,COURT,,nonsense,media
+A-1,x,2012-04,flying,PGO,torture,,
+ZZ-9,1,2012-05-01,referred,PGO,,,
+"""
+
+
+def test_every_import_reason_is_translated(tmp_path: Path) -> None:
+    """Bad files produce the importer's reasons; each one reads in Russian and Kazakh."""
+    from dashboard.i18n import IMPORT_REASONS, import_reason
+    from dashboard.importer import ImportValidationError, read_files
+
+    (tmp_path / "cases.csv").write_text(BAD_CASES, encoding="utf-8")
+    (tmp_path / "events.csv").write_text(BAD_EVENTS, encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(ImportValidationError) as err:
+        read_files([tmp_path / "cases.csv", tmp_path / "events.csv", tmp_path / "notes.txt"])
+    reasons = {p.reason for p in err.value.problems}
+    assert len(reasons) >= 12, reasons
+    cyrillic = re.compile("[а-яА-Я]")
+    for lang in TRANSLATED:
+        set_language(lang)
+        for reason in reasons:
+            shown = import_reason(reason)
+            assert shown != reason and cyrillic.search(shown), (lang, reason, shown)
+    set_language("ru")
+    assert import_reason("must be one of a, b for event_type verdict") == (
+        "для event_type verdict допускается одно из значений: a, b"
+    )
+    assert import_reason("stored event K-1 seq 3 required").startswith("сохраненное событие K-1")
+    assert import_reason("something new") == "something new"
+    assert len(set(IMPORT_REASONS)) == len(IMPORT_REASONS)
