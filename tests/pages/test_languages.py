@@ -229,3 +229,24 @@ def test_raw_code_detector() -> None:
     assert forms["crime report"] == "complaint_channel:crime_report"
     assert forms["Case id"] == "column:case_id"
     assert "death" not in forms
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_session_pack_is_in_the_language(lang: str, committee_db, demo_db, monkeypatch) -> None:
+    """The PDF pack speaks the user's language: headings translated, no English sentence."""
+    import io
+
+    from pypdf import PdfReader
+
+    from dashboard import pack
+
+    monkeypatch.setenv("OVERSIGHT_LANGUAGE", lang)
+    get_settings.cache_clear()
+    set_language(lang)
+    pdf = pack.session_pack_pdf(engine=demo_db, principal=SEC, session_id=committee_db)
+    text = "\n".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf)).pages)
+    flat = " ".join(text.split())
+    assert t("Headline indicators") in flat and t("Headline indicators") != "Headline indicators"
+    assert t("Docket") in flat
+    left = [p for p in english_phrases() if p in flat]
+    assert not left, left[:10]
