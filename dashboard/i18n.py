@@ -178,6 +178,18 @@ def indicator_name(name: str) -> str:
     return label("indicator", name)
 
 
+def column_label(name: str) -> str:
+    """A table header: a per-case metric (indicators.md) or a contract column, translated.
+
+    >>> set_language("ru"); column_label("stagnation_days"), column_label("accused_agency")
+    ('Дней без движения', 'Ведомство обвиняемых сотрудников')
+    """
+    for vocab in ("metric", "column"):
+        if f"{vocab}:{name}" in glossary():
+            return label(vocab, name)
+    return name
+
+
 def role_name(role: str) -> str:
     return label("role", role)
 

@@ -292,6 +292,15 @@ def test_labels_follow_the_language() -> None:
     assert options("harm")["death"] == "Өлім"
 
 
+def test_column_labels() -> None:
+    from dashboard.i18n import column_label
+
+    set_language("kk")
+    assert column_label("stagnation_days") == "Қозғалыссыз күндер"  # a per-case metric
+    assert column_label("complaint_channel") == "Шағым беру тәсілі"  # a contract column
+    assert column_label("no_such_column") == "no_such_column"
+
+
 def test_unknown_and_missing_codes() -> None:
     set_language("ru")
     assert label("agency", "XYZ") == "XYZ"
