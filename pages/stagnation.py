@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard import charts
 from dashboard.i18n import t
 from dashboard.ui import (
+    CASE_TABLE_COLUMNS,
     case_table,
     cohort_of,
     filtered_metrics,
@@ -61,7 +62,11 @@ with tabs[0]:
         key="stg_open",
     )
 with tabs[1]:
-    case_table(pool.sort("longest_inactivity_days", descending=True).head(200), key="stg_longest")
+    case_table(
+        pool.sort("longest_inactivity_days", descending=True).head(200),
+        key="stg_longest",
+        columns=(*CASE_TABLE_COLUMNS[:6], "longest_inactivity_days", "stagnation_days"),
+    )
 with tabs[2]:
     case_table(
         pool.filter(pl.col("reversals") > 0).sort("reversals", descending=True), key="stg_rev"

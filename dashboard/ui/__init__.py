@@ -512,20 +512,17 @@ def scope_toggle(key: str) -> bool:
     return st.toggle(t("Only cases complained in the review period"), value=True, key=key)
 
 
+#: the default columns: what fits a laptop screen; channel, same family, retaliation are filters
 CASE_TABLE_COLUMNS = (
     "case_id",
     "complaint_on",
     "region",
     "accused_agency",
-    "complaint_channel",
     "harm",
     "state",
     "stagnation_days",
-    "longest_inactivity_days",
     "reversals",
     "spu_involved",
-    "same_family_investigation",
-    "retaliation",
 )
 
 
@@ -549,11 +546,30 @@ COLUMN_LABELS = {
 
 def _column(name: str) -> Any:
     label = t(COLUMN_LABELS.get(name, name))
+    width = _COLUMN_WIDTHS.get(name, 90)
     if name in ("spu_involved", "same_family_investigation", "retaliation"):
-        return st.column_config.CheckboxColumn(label, width="small")
+        return st.column_config.CheckboxColumn(label, width=width)
     if name in ("stagnation_days", "longest_inactivity_days", "reversals"):
-        return st.column_config.NumberColumn(label, width="small")
-    return st.column_config.TextColumn(label)
+        return st.column_config.NumberColumn(label, width=width)
+    return st.column_config.TextColumn(label, width=width)
+
+
+#: pixels, so that the default columns fit a 1366-pixel laptop screen beside the sidebar
+_COLUMN_WIDTHS = {
+    "case_id": 100,
+    "complaint_on": 95,
+    "region": 145,
+    "accused_agency": 110,
+    "complaint_channel": 150,
+    "harm": 110,
+    "state": 100,
+    "stagnation_days": 75,
+    "longest_inactivity_days": 95,
+    "reversals": 75,
+    "spu_involved": 50,
+    "same_family_investigation": 95,
+    "retaliation": 90,
+}
 
 
 def case_table(
