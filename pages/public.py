@@ -90,8 +90,10 @@ with right:
     if drawn.is_empty():
         st.info(t("Too few cases in every half-year to draw a trend for this choice."))
     else:
+        since = view.trends.filter(view.trends["indicator"].is_in(trends)).drop_nulls("value")
+        shown_trends = view.trends.filter(view.trends["group"] >= since["group"].min())
         st.plotly_chart(
-            charts.trend_chart(view.trends, trends, {n: indicator_title(n) for n in trends}),
+            charts.trend_chart(shown_trends, trends, {n: indicator_title(n) for n in trends}),
             key="pub_trend",
         )
         st.caption(t("Gaps in a line: too few cases in that half-year to show a percentage."))
