@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from importlib import resources
+from typing import Any
 
 LANGUAGES = ("ru", "kk", "en")
 #: each language's own name, for the language switch (never translated)
@@ -171,6 +172,61 @@ def options(vocab: str) -> dict[str, str]:
     return {
         term.code: pt(vocab, term.en) for key, term in glossary().items() if key.startswith(prefix)
     }
+
+
+#: table column -> the vocabulary of its values (for `label_columns`)
+COLUMN_VOCABULARY: dict[str, str] = {
+    "accused_agency": "agency",
+    "agency": "agency",
+    "to_agency": "agency",
+    "addressee": "agency",
+    "victim_sex": "victim_sex",
+    "victim_status": "victim_status",
+    "place_type": "place_type",
+    "allegations": "allegations",
+    "harm": "harm",
+    "medical_evidence": "medical_evidence",
+    "complaint_channel": "complaint_channel",
+    "event_type": "event_type",
+    "qualification": "qualification",
+    "detail": "detail",
+    "trigger": "trigger",
+    "spu_trigger": "trigger",
+    "spu_mode": "spu_mode",
+    "state": "state",
+}
+
+
+def label_columns(df: Any, columns: dict[str, str] | None = None) -> Any:
+    """A polars frame with its vocabulary columns' codes replaced by their display names.
+
+    `columns` maps column -> vocabulary (default: COLUMN_VOCABULARY, for the columns present);
+    `allegations` cells ("beating;burns") become "Избиение; Ожоги". Unknown codes stay as they
+    are; nulls stay null.
+
+    >>> import polars as pl
+    >>> set_language("ru"); label_columns(pl.DataFrame({"harm": ["death"]}))["harm"][0]
+    'Смерть'
+    """
+    import polars as pl
+
+    mapping = columns if columns is not None else COLUMN_VOCABULARY
+    exprs = []
+    for name, vocab in mapping.items():
+        if name not in df.columns:
+            continue
+        names = options(vocab)
+        col = pl.col(name).cast(pl.String)
+        if vocab == "allegations":
+            expr = (
+                col.str.split(";")
+                .list.eval(pl.element().str.strip_chars().replace(names))
+                .list.join("; ")
+            )
+        else:
+            expr = col.replace(names)
+        exprs.append(expr.alias(name))
+    return df.with_columns(exprs) if exprs else df
 
 
 def indicator_name(name: str) -> str:

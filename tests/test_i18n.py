@@ -432,3 +432,33 @@ def test_every_import_reason_is_translated(tmp_path: Path) -> None:
     assert import_reason("stored event K-1 seq 3 required").startswith("сохраненное событие K-1")
     assert import_reason("something new") == "something new"
     assert len(set(IMPORT_REASONS)) == len(IMPORT_REASONS)
+
+
+def test_label_columns_translates_codes_in_a_frame() -> None:
+    import polars as pl
+    from polars.testing import assert_frame_equal
+
+    from dashboard.i18n import label_columns
+
+    df = pl.DataFrame(
+        {
+            "case_id": ["A-1", "A-2"],
+            "accused_agency": ["MVD_POLICE", "XYZ"],
+            "allegations": ["beating;burns", None],
+            "state": ["refused", None],
+            "stagnation_days": [3, 4],
+        }
+    )
+    set_language("kk")
+    got = label_columns(df)
+    want = pl.DataFrame(
+        {
+            "case_id": ["A-1", "A-2"],
+            "accused_agency": ["Полиция", "XYZ"],
+            "allegations": ["Ұрып-соғу; Күйдіру", None],
+            "state": ["Іс қозғаудан бас тартылды", None],
+            "stagnation_days": [3, 4],
+        }
+    )
+    assert_frame_equal(got, want)
+    assert_frame_equal(label_columns(df, {}), df)
