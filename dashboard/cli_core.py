@@ -8,7 +8,9 @@ import sys
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("init-db", help="create or upgrade the database schema (alembic upgrade head)")
+    p = sub.add_parser(
+        "init-db", help="create or upgrade the database schema (alembic upgrade head)"
+    )
     p.set_defaults(func=cmd_init_db)
     p = sub.add_parser("run", help="start the dashboard (streamlit run app.py)")
     p.add_argument("--port", type=int, default=8501)
@@ -28,7 +30,15 @@ def cmd_init_db(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from dashboard.cli import app_script
 
-    cmd = [sys.executable, "-m", "streamlit", "run", str(app_script()), "--server.port", str(args.port)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app_script()),
+        "--server.port",
+        str(args.port),
+    ]
     if args.headless:
         cmd += ["--server.headless", "true"]
     cmd += ["--browser.gatherUsageStats", "false"]

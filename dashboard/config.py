@@ -14,7 +14,9 @@ DEFAULT_DATA_DIR = Path("data")
 class DocketWeights(BaseSettings):
     """Weights of the docket rules (indicators.md, Docket suggestions)."""
 
-    model_config = SettingsConfigDict(env_prefix="OVERSIGHT_DOCKET_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="OVERSIGHT_DOCKET_", env_file=".env", extra="ignore"
+    )
 
     death_in_custody: float = 5.0
     stagnant: float = 2.0

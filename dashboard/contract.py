@@ -312,13 +312,7 @@ def imputed_date(expr: pl.Expr | str) -> pl.Expr:
     """
     e = pl.col(expr) if isinstance(expr, str) else expr
     n = e.str.len_chars()
-    full = (
-        pl.when(n == 4)
-        .then(e + "-07-01")
-        .when(n == 7)
-        .then(e + "-15")
-        .otherwise(e)
-    )
+    full = pl.when(n == 4).then(e + "-07-01").when(n == 7).then(e + "-15").otherwise(e)
     return full.str.to_date("%Y-%m-%d", strict=False)
 
 
@@ -342,8 +336,12 @@ def date_end(expr: pl.Expr | str) -> pl.Expr:
 def date_precision(expr: pl.Expr | str) -> pl.Expr:
     e = pl.col(expr) if isinstance(expr, str) else expr
     n = e.str.len_chars()
-    return pl.when(n == 4).then(pl.lit("year")).when(n == 7).then(pl.lit("month")).otherwise(
-        pl.lit("day")
+    return (
+        pl.when(n == 4)
+        .then(pl.lit("year"))
+        .when(n == 7)
+        .then(pl.lit("month"))
+        .otherwise(pl.lit("day"))
     )
 
 
@@ -353,11 +351,7 @@ def date_precision(expr: pl.Expr | str) -> pl.Expr:
 #: contract columns with their contract text; booleans as Boolean, victim_age and seq as Int64.
 CASE_SCHEMA: dict[str, pl.DataType] = {
     c: (
-        pl.Boolean()
-        if c in CASE_BOOL_COLUMNS
-        else pl.Int64()
-        if c == "victim_age"
-        else pl.String()
+        pl.Boolean() if c in CASE_BOOL_COLUMNS else pl.Int64() if c == "victim_age" else pl.String()
     )
     for c in CASE_COLUMNS
 }
