@@ -60,7 +60,7 @@ def extract(root: Path = ROOT) -> Catalog:
     """The template: every msgid in the code plus every glossary term (with its vocabulary)."""
     from babel.messages.extract import extract_python
 
-    template = Catalog(project="Oversight", charset="utf-8", fuzzy=False)
+    template = Catalog(project="Oversight", version="0.1", charset="utf-8", fuzzy=False)
     for path in _source_files(root):
         rel = path.relative_to(root).as_posix()
         with path.open("rb") as fh:
@@ -125,12 +125,31 @@ def read_catalog(lang: str) -> Catalog:
         return read_po(fh, locale=lang)
 
 
+TEAMS = {"ru": "Russian", "kk": "Kazakh", "en": "English (source language)"}
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write unless only the header's dates would change (no churn in the history)."""
+    dated = re.compile(rb'^"(POT-Creation-Date|PO-Revision-Date): .*$', re.M)
+    if path.is_file() and dated.sub(b"", path.read_bytes()) == dated.sub(b"", data):
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
 def write_catalog(cat: Catalog, path: Path) -> None:
+    import io
+
     from babel.messages.pofile import write_po
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as fh:
-        write_po(fh, cat, width=WIDTH, ignore_obsolete=True, include_previous=True)
+    if cat.locale is not None:
+        lang = str(cat.locale.language)
+        cat.language_team = TEAMS.get(lang, lang)
+        cat.last_translator = "Oversight (terms: dashboard/glossary.csv)"
+        cat.project, cat.version = "Oversight", "0.1"
+    buf = io.BytesIO()
+    write_po(buf, cat, width=WIDTH, ignore_obsolete=True, include_previous=True)
+    _write(path, buf.getvalue())
 
 
 def _glossary_by_english() -> dict[str, Term | None]:
@@ -192,12 +211,14 @@ class UpdateReport:
 
 def update(root: Path = ROOT) -> UpdateReport:
     """Extract, write the .pot, merge it into every language's catalog, apply the glossary."""
+    import io
+
     from babel.messages.pofile import write_po
 
     template = extract(root)
-    POT.parent.mkdir(parents=True, exist_ok=True)
-    with POT.open("wb") as fh:
-        write_po(fh, template, width=WIDTH)
+    buf = io.BytesIO()
+    write_po(buf, template, width=WIDTH)
+    _write(POT, buf.getvalue())
     per: dict[str, dict[str, int]] = {}
     for lang in LANGUAGES:
         cat = read_catalog(lang)
