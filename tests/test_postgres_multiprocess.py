@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import os
 import subprocess
 import sys
@@ -193,14 +192,26 @@ def _shot(pg, name: str) -> None:
     pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
-@pytest.mark.e2e
-@pytest.mark.timeout(400)
-def test_two_app_processes_share_one_database(two_apps: tuple[str, str, str, int]) -> None:
+def _child(entry: str, env: dict[str, str], **kw) -> subprocess.Popen[str]:
+    """`python -c` calling a function of this module in a fresh interpreter.
+
+    Not multiprocessing: its spawn re-runs the parent's __main__, which after an AppTest is a
+    page script; and a second sync Playwright cannot start while the e2e fixtures' one runs.
+    """
+    code = f"from tests.test_postgres_multiprocess import {entry}; {entry}()"
+    return subprocess.Popen(
+        [sys.executable, "-c", code], cwd=ROOT, env=os.environ | env, text=True, **kw
+    )
+
+
+def _browser_main() -> None:
+    """In a child process: two browser sessions, one per app process (args in the environment)."""
     from playwright.sync_api import sync_playwright
 
     from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 
-    url, base_a, base_b, rec_id = two_apps
+    url, base_a, base_b = (os.environ[k] for k in ("MP_DB", "MP_APP_A", "MP_APP_B"))
+    rec_id = int(os.environ["MP_REC"])
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
@@ -243,62 +254,107 @@ def test_two_app_processes_share_one_database(two_apps: tuple[str, str, str, int
             assert "in progress" in _status(b)
         finally:
             browser.close()
+    print("scenario passed")
+
+
+@pytest.mark.e2e
+@pytest.mark.timeout(400)
+def test_two_app_processes_share_one_database(two_apps: tuple[str, str, str, int]) -> None:
+    url, base_a, base_b, rec_id = two_apps
+    env = {"MP_DB": url, "MP_APP_A": base_a, "MP_APP_B": base_b, "MP_REC": str(rec_id)}
+    child = _child("_browser_main", env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        output, _ = child.communicate(timeout=360)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == 0, output[-4000:]
+    assert "scenario passed" in output
+    # and the database agrees with what the browsers saw
+    stored, history = _recommendation(url, rec_id)
+    assert (stored.status, stored.version, history) == ("in_progress", 2, 2)
 
 
 # --- a real race between processes ---------------------------------------------------------
 
 
-def _racer(url: str, rec_id: int, rounds: int, status: str, barrier, out) -> None:
-    """In a child process: each round, all racers save at once from the version they all read."""
+#: seconds between two rounds of simultaneous saves (a save takes milliseconds)
+ROUND_SECONDS = 1.0
+
+
+def _racer_main() -> None:
+    """In a child process: connect, say ready, wait for the start time, then each round save
+    from the version every racer read at that same moment (one save per round can win)."""
     from dashboard import workflow as wf
 
+    url, rec_id, status = os.environ["MP_DB"], int(os.environ["MP_REC"]), os.environ["MP_STATUS"]
+    rounds = int(os.environ["MP_ROUNDS"])
     eng = make_engine(url)
-    eng.connect().close()  # connected before the first round, so the saves really overlap
-    try:
-        for r in range(rounds):
-            barrier.wait(60)
-            try:
-                wf.record_status(
-                    engine=eng,
-                    principal=SECRETARIAT,
-                    recommendation_id=rec_id,
-                    status=status,
-                    status_date=date.today(),
-                    evidence=f"{status} by {os.getpid()}",
-                    expected_version=1 + r,  # one save per round wins: version 1 + r
-                )
-                out.put((r, "saved"))
-            except wf.StaleEdit:
-                out.put((r, "refused"))
-            except Exception as exc:  # reported to the parent, which fails the test
-                out.put((r, f"error: {type(exc).__name__}: {exc}"))
-            barrier.wait(60)  # everybody done before the next round
-    finally:
-        eng.dispose()
+    eng.connect().close()
+    print("ready", flush=True)
+    start = float(sys.stdin.readline().split()[1])
+    for r in range(rounds):
+        time.sleep(max(0.0, start + r * ROUND_SECONDS - time.time()))
+        try:
+            wf.record_status(
+                engine=eng,
+                principal=SECRETARIAT,
+                recommendation_id=rec_id,
+                status=status,
+                status_date=date.today(),
+                evidence=f"{status} by {os.getpid()}",
+                expected_version=1 + r,  # one save per round wins: version 1 + r
+            )
+            outcome = "saved"
+        except wf.StaleEdit:
+            outcome = "refused"
+        print(f"round {r} {outcome}", flush=True)
+    eng.dispose()
 
 
 @pytest.mark.timeout(240)
 def test_simultaneous_saves_in_several_processes(postgres_url: str) -> None:
     _session_id, rec_id = _setup(postgres_url)
-    ctx = mp.get_context("spawn")
     rounds, statuses = 5, ("acknowledged", "in_progress", "partly_implemented")
-    barrier, out = ctx.Barrier(len(statuses)), ctx.Queue()
-    procs = [
-        ctx.Process(target=_racer, args=(postgres_url, rec_id, rounds, st, barrier, out))
+    racers = [
+        _child(
+            "_racer_main",
+            {
+                "MP_DB": postgres_url,
+                "MP_REC": str(rec_id),
+                "MP_STATUS": st,
+                "MP_ROUNDS": str(rounds),
+            },
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
         for st in statuses
     ]
-    for p in procs:
-        p.start()
     try:
-        results = [out.get(timeout=120) for _ in range(rounds * len(procs))]
+        for p in racers:
+            assert p.stdout is not None
+            while (line := p.stdout.readline()) and line.strip() != "ready":
+                pass
+            assert line, "a racer exited before it was ready"
+        start = time.time() + 0.5
+        for p in racers:
+            assert p.stdin is not None
+            p.stdin.write(f"go {start}\n")
+            p.stdin.flush()
+        outputs = [p.communicate(timeout=120)[0] for p in racers]
     finally:
-        for p in procs:
-            p.join(timeout=30)
-            if p.is_alive():
+        for p in racers:
+            if p.poll() is None:
                 p.kill()
+    assert all(p.returncode == 0 for p in racers), outputs
     for r in range(rounds):
-        got = sorted(outcome for rr, outcome in results if rr == r)
-        assert got == ["refused"] * (len(procs) - 1) + ["saved"], (r, got)
+        got = sorted(
+            line.split()[2]
+            for out in outputs
+            for line in out.splitlines()
+            if line.startswith(f"round {r} ")
+        )
+        assert got == ["refused"] * (len(statuses) - 1) + ["saved"], (r, got)
     stored, history = _recommendation(postgres_url, rec_id)
     assert stored.version == 1 + rounds
     assert history == 1 + rounds  # the `issued` entry and one per round: nothing lost or doubled
