@@ -3,8 +3,6 @@ follow-up tracker and in its XLSX export. Screenshots land in tests/artifacts/."
 
 from __future__ import annotations
 
-import re
-
 import polars as pl
 import pytest
 
