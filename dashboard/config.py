@@ -50,8 +50,9 @@ class Settings(BaseSettings):
     auth_mode: str = "password"
     #: Demo accounts (one per role) are created with the seed; off in production.
     demo_accounts: bool = True
-    #: Seconds between checks of the shared data version (several app processes).
-    version_poll_seconds: float = 2.0
+    #: Seconds between checks of the shared data version. 0 (default): every rerun checks it
+    #: (one primary-key read), so several app processes never show each other's data late.
+    version_poll_seconds: float = 0.0
 
 
 @lru_cache(maxsize=1)

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 
 from dashboard import auth
 from dashboard.config import get_settings
-from dashboard.i18n import LANGUAGES, N_, set_language, t
+from dashboard.i18n import LANGUAGES, N_, get_language, set_language, t
 from dashboard.roles import Principal, can
 
 K_PRINCIPAL = "principal"
@@ -32,7 +32,6 @@ def apply_language(engine: Engine | None = None) -> str:
     if lang not in LANGUAGES and p is not None and engine is not None:
         lang = auth.user_language(engine=engine, username=p.username)
     set_language(lang or "")
-    from dashboard.i18n import get_language
 
     st.session_state[K_LANGUAGE] = get_language()
     return get_language()
@@ -40,7 +39,10 @@ def apply_language(engine: Engine | None = None) -> str:
 
 def language_picker(engine: Engine | None = None) -> None:
     """A language choice in the sidebar, saved to the account when signed in."""
-    st.session_state.setdefault("w_language", st.session_state.get(K_LANGUAGE, "ru"))
+    # Show the language actually in use (session choice, else account, else OVERSIGHT_LANGUAGE).
+    effective = st.session_state.get(K_LANGUAGE) or get_language()
+    if st.session_state.get("w_language") != effective:
+        st.session_state["w_language"] = effective
 
     def _changed() -> None:
         lang = st.session_state["w_language"]
