@@ -6,7 +6,7 @@ import streamlit as st
 from dashboard import charts
 from dashboard.casefile import CaseNotFound, case_file
 from dashboard.contract import imputed_date
-from dashboard.i18n import t
+from dashboard.i18n import label, labels, t
 from dashboard.methodology import DOCKET_TEXTS, metric_meaning
 from dashboard.ui import (
     audit_case_view,
@@ -14,6 +14,7 @@ from dashboard.ui import (
     docket_reasons,
     engine,
     fmt_date,
+    labelled_table,
     load_metrics,
     page_header,
     region_name,
@@ -43,16 +44,16 @@ f = cf.facts
 st.header(f["case_id"])
 a, b, d = st.columns(3)
 a.markdown(
-    f"**{t('Region')}:** {region_name(f['region'])}  \n**{t('Accused agency')}:** {f['accused_agency']}"
+    f"**{t('Region')}:** {region_name(f['region'])}  \n**{t('Accused agency')}:** {label('agency', f['accused_agency'])}"
 )
 a.markdown(
-    f"**{t('Place')}:** {t(f['place_type'].replace('_', ' '))}  \n**{t('Victim status')}:** {t(f['victim_status'].replace('_', ' '))}"
+    f"**{t('Place')}:** {label('place_type', f['place_type'])}  \n**{t('Victim status')}:** {label('victim_status', f['victim_status'])}"
 )
 b.markdown(
-    f"**{t('Incident')}:** {fmt_date(f['incident_date'])}  \n**{t('Complaint')}:** {fmt_date(f['complaint_date'])} ({t(f['complaint_channel'].replace('_', ' '))})"
+    f"**{t('Incident')}:** {fmt_date(f['incident_date'])}  \n**{t('Complaint')}:** {fmt_date(f['complaint_date'])} ({label('complaint_channel', f['complaint_channel'])})"
 )
 b.markdown(
-    f"**{t('Allegations')}:** {', '.join(t(x) for x in f['allegations'].split(';'))}  \n**{t('Harm')}:** {t(f['harm'].replace('_', ' '))} · **{t('Medical evidence')}:** {t(f['medical_evidence'] or 'none')}"
+    f"**{t('Allegations')}:** {labels('allegations', f['allegations'], ', ')}  \n**{t('Harm')}:** {label('harm', f['harm'])} · **{t('Medical evidence')}:** {label('medical_evidence', f['medical_evidence'] or 'none')}"
 )
 if f.get("victim_name"):
     d.markdown(f"**{t('Victim')}:** {f['victim_name']}")
@@ -74,7 +75,7 @@ st.plotly_chart(
         complaint_on=row["complaint_on"],
         as_of=c.as_of,
         is_open=bool(row["open"]),
-        event_labels={e: t(e.replace("_", " ")) for e in known["event_type"].unique().to_list()},
+        event_labels={e: label("event_type", e) for e in known["event_type"].unique().to_list()},
     ),
     key="case_timeline",
     width="stretch",
@@ -99,8 +100,7 @@ with right:
     for r in reasons:
         st.markdown(f"- **{r}**: {t(DOCKET_TEXTS.get(r, ''))}")
 with st.expander(t("Events"), expanded=False):
-    st.dataframe(
-        known.with_columns(pl.col("event_date").map_elements(fmt_date, return_dtype=pl.String)),
-        hide_index=True,
-        key="case_events",
+    events_view, events_columns = labelled_table(
+        known.with_columns(pl.col("event_date").map_elements(fmt_date, return_dtype=pl.String))
     )
+    st.dataframe(events_view, hide_index=True, key="case_events", column_config=events_columns)

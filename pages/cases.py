@@ -16,6 +16,7 @@ from dashboard.ui import (
     region_name,
     search_cases,
     sidebar_controls,
+    vocab_format,
 )
 from dashboard.ui.auth import require_page
 
@@ -66,19 +67,17 @@ f1, f2, f3, f4, f5, f6 = st.columns(6)
 regs = f1.multiselect(
     t("Region"), list(region_codes()), key="cases_region", format_func=region_name
 )
-ags = f2.multiselect(t("Accused agency"), list(AGENCY_CODES), key="cases_agency")
-states = f3.multiselect(
-    t("State"), STATES, key="cases_state", format_func=lambda s: t(s.replace("_", " "))
+ags = f2.multiselect(
+    t("Accused agency"), list(AGENCY_CODES), key="cases_agency", format_func=vocab_format("agency")
 )
+states = f3.multiselect(t("State"), STATES, key="cases_state", format_func=vocab_format("state"))
 chans = f4.multiselect(
     t("Channel"),
     list(COMPLAINT_CHANNEL),
     key="cases_channel",
-    format_func=lambda s: t(s.replace("_", " ")),
+    format_func=vocab_format("complaint_channel"),
 )
-harms = f5.multiselect(
-    t("Harm"), list(HARM), key="cases_harm", format_func=lambda s: t(s.replace("_", " "))
-)
+harms = f5.multiselect(t("Harm"), list(HARM), key="cases_harm", format_func=vocab_format("harm"))
 flags = f6.multiselect(t("Flags"), list(FLAGS), key="cases_flags", format_func=FLAG_LABELS.get)
 
 for col, chosen in (("region", regs), ("accused_agency", ags), ("state", states)):

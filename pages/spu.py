@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import charts
 from dashboard.contract import TRIGGERS
-from dashboard.i18n import t
+from dashboard.i18n import label, t
 from dashboard.ui import (
     case_table,
     cohort_of,
@@ -35,7 +35,7 @@ left, right = st.columns(2)
 with left:
     st.subheader(t("What brought the SPU in"))
     triggers = charts.trigger_frame(cases.filter(pl.col("spu_involved")))
-    labels = {x: t(x.replace("_", " ")) for x in TRIGGERS}
+    labels = {x: label("trigger", x) for x in TRIGGERS}
     event = st.plotly_chart(
         charts.trigger_chart(triggers, labels),
         key="spu_triggers",

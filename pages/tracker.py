@@ -7,9 +7,9 @@ import streamlit as st
 
 from dashboard import workflow as wf
 from dashboard.contract import AGENCY_CODES
-from dashboard.i18n import t
+from dashboard.i18n import indicator_name, label_columns, t
 from dashboard.roles import can
-from dashboard.ui import engine, page_header
+from dashboard.ui import agency_name, engine, page_header
 from dashboard.ui.auth import require_page
 from dashboard.ui.workflow import kind_label, session_label, sessions, status_label
 
@@ -23,7 +23,9 @@ c1, c2, c3 = st.columns(3)
 statuses = c1.multiselect(
     t("Status"), wf.STATUSES, format_func=status_label, key="trk_status", placeholder=t("All")
 )
-addressees = c2.multiselect(t("Addressee"), AGENCY_CODES, key="trk_addressee", placeholder=t("All"))
+addressees = c2.multiselect(
+    t("Addressee"), AGENCY_CODES, format_func=agency_name, key="trk_addressee", placeholder=t("All")
+)
 session_ids = c3.multiselect(
     t("Session"),
     list(session_names),
@@ -56,6 +58,7 @@ shown = frame.with_columns(
     .then(pl.format("⚠ {} " + t("days"), pl.col("days_overdue")))
     .otherwise(pl.lit(""))
     .alias("overdue_by"),
+    pl.col("target_indicator").map_elements(indicator_name, return_dtype=pl.String),
     *(pl.col(c).dt.to_string("%Y-%m-%d").fill_null("—") for c in ("status_date", "due_date")),
 ).select(
     "id",
@@ -70,6 +73,7 @@ shown = frame.with_columns(
     "target_indicator",
     "updates",
 )
+shown = label_columns(shown, {"addressee": "agency"})
 
 
 def _highlight(row):  # red background for overdue rows

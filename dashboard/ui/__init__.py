@@ -26,7 +26,7 @@ from dashboard.contract import (
     half_year_label,
     regions,
 )
-from dashboard.i18n import N_, get_language, t
+from dashboard.i18n import N_, column_label, get_language, label, label_columns, t
 from dashboard.roles import Principal
 
 #: (database URL, data version): keys every cache, so two databases in one process never mix
@@ -224,6 +224,16 @@ def region_name(code: str) -> str:
     return code
 
 
+def agency_name(code: str) -> str:
+    """An agency code (MVD_POLICE ...) as its display name in the interface language."""
+    return label("agency", code)
+
+
+def vocab_format(vocab: str) -> Any:
+    """A format_func for select boxes whose options are codes of `vocab`."""
+    return lambda code: label(vocab, code)
+
+
 def sidebar_controls(today: date | None = None) -> Controls:
     """Render the review period, as-of date, regions and agencies; return the choices."""
     today = today or date.today()
@@ -270,6 +280,7 @@ def sidebar_controls(today: date | None = None) -> Controls:
             key="w_" + K_AGENCIES,
             on_change=_keep,
             args=(K_AGENCIES,),
+            format_func=agency_name,
             placeholder=t("All agencies"),
         )
     start, end = half_year_bounds(ss[K_PERIOD])
@@ -287,7 +298,7 @@ def sidebar_controls(today: date | None = None) -> Controls:
 def controls_line(c: Controls) -> str:
     """'2025-H2 (2025-07-01 – 2025-12-31) · as of 2025-12-31 · all regions · all agencies'."""
     regs = ", ".join(region_name(r) for r in c.regions) if c.regions else t("all regions")
-    ags = ", ".join(c.agencies) if c.agencies else t("all agencies")
+    ags = ", ".join(agency_name(a) for a in c.agencies) if c.agencies else t("all agencies")
     return t(
         "Period {period} ({start} – {end}) · as of {as_of} · {regions} · {agencies}",
         period=c.period,
@@ -585,7 +596,7 @@ def case_table(
         names = {r.code: region_name(r.code) for r in regions()}
         view = view.with_columns(pl.col("region").replace_strict(names, default=pl.col("region")))
     event = st.dataframe(
-        view,
+        label_columns(view),
         key=key,
         hide_index=True,
         on_select="rerun",
@@ -597,6 +608,14 @@ def case_table(
     if rows:
         open_case(str(view["case_id"][rows[0]]))
     st.caption(t("{n} cases · select a row to open the case", n=fmt_number(df.height)))
+
+
+def labelled_table(df: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, Any]]:
+    """A frame for st.dataframe with vocabulary codes as display names, and a column_config
+    giving every column its translated header (case_id values stay as they are)."""
+    view = label_columns(df)
+    config: dict[str, Any] = {c: column_label(c) for c in view.columns}
+    return view, config
 
 
 def with_region_labels(df: pl.DataFrame, column: str = "group") -> pl.DataFrame:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from dashboard.i18n import label
 from db.models import AuditLog
 
 
@@ -29,7 +30,7 @@ def test_filters_narrow_the_list(page) -> None:
     at.multiselect(key="cases_harm").set_value(["death"]).run()
     deaths = at.dataframe[0].value
     assert 0 < len(deaths) < len(everything)
-    assert set(deaths["harm"]) == {"death"}
+    assert set(deaths["harm"]) == {label("harm", "death")}  # shown by its display name
     at.multiselect(key="cases_harm").set_value([]).run()
     at.multiselect(key="cases_flags").set_value(["pingpong"]).run()
     pingpong = at.dataframe[0].value

@@ -184,32 +184,7 @@ def raw_codes_on_screen(at: AppTest) -> list[str]:
     return sorted(found)
 
 
-#: pages that still show vocabulary codes raw (dynamic t(code.replace("_", " ")) or no label
-#: at all); each should go through dashboard.i18n.label / labels / options. Strict: a page
-#: that is fixed fails here until it is taken off the list.
-RAW_CODE_PAGES = {
-    "pages/overview.py",  # sidebar: accused agency codes (MVD_POLICE ...) without format_func
-    "pages/spu.py",
-    "pages/stagnation.py",
-    "pages/cases.py",  # + channel, harm, state options as t(code.replace("_", " "))
-    "pages/case.py",  # + event table headers (event_type, to_agency ...)
-    "pages/tracker.py",  # addressee codes
-}
-
-
-@pytest.mark.parametrize(
-    "spec",
-    [
-        pytest.param(
-            p,
-            marks=pytest.mark.xfail(
-                p.path in RAW_CODE_PAGES, reason="shows codes raw; to be wired", strict=True
-            ),
-        )
-        for p in PAGES
-    ],
-    ids=[p.path.split("/")[-1][:-3] for p in PAGES],
-)
+@pytest.mark.parametrize("spec", PAGES, ids=[p.path.split("/")[-1][:-3] for p in PAGES])
 def test_no_vocabulary_code_shown_raw(spec, committee_db, monkeypatch) -> None:
     monkeypatch.setenv("OVERSIGHT_LANGUAGE", "ru")
     get_settings.cache_clear()

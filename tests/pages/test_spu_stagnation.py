@@ -6,6 +6,7 @@ from datetime import date
 
 import polars as pl
 
+from dashboard.i18n import label
 from tests.pages.test_overview import _cohort, _metric
 
 
@@ -23,7 +24,7 @@ def test_spu_figures_and_serious_cases_without_spu(page) -> None:
     assert sorted(at.session_state["drill_ids"]) == [c for c in cohort if _pattern(c) == 1]
     serious = at.dataframe[0].value
     assert len(serious) > 0
-    assert set(serious["harm"]) <= {"death", "serious_injury"}
+    assert set(serious["harm"]) <= {label("harm", "death"), label("harm", "serious_injury")}
     assert not serious["spu_involved"].any()
 
 

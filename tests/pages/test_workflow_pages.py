@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from dashboard import workflow as wf
-from dashboard.i18n import set_language
+from dashboard.i18n import label, set_language
 from dashboard.roles import Principal
 
 SEC = Principal("test-secretariat", "secretariat")
@@ -211,7 +211,7 @@ def test_tracker_for_observer_hides_case_ids_and_flags_overdue(page, demo_db) ->
     assert len(mem.dataframe[0].value) == 1
     mem.toggle(key="trk_overdue").set_value(False).run()
     mem.multiselect(key="trk_addressee").set_value(["SPU"]).run()
-    assert list(mem.dataframe[0].value["addressee"]) == ["SPU"]
+    assert list(mem.dataframe[0].value["addressee"]) == [label("agency", "SPU")]
 
 
 @pytest.mark.parametrize("name", ["sessions", "docket", "recommendations"])
