@@ -26,7 +26,16 @@ from dashboard.contract import (
     half_year_label,
     regions,
 )
-from dashboard.i18n import N_, column_label, get_language, label, label_columns, t
+from dashboard.i18n import (
+    COLUMN_VOCABULARY,
+    N_,
+    column_label,
+    format_date,
+    get_language,
+    label,
+    label_columns,
+    t,
+)
 from dashboard.roles import Principal
 
 #: (database URL, data version): keys every cache, so two databases in one process never mix
@@ -353,13 +362,15 @@ def fmt_figure(name: str, value: Any) -> str:
 
 
 def fmt_date(text: str | None) -> str:
-    """A contract date keeping its precision: '2012-07-03', '~Jul 2012', '~2012'; '' if missing."""
+    """A contract date keeping its precision: '2012-07-03', '~Jul 2012' (month named in the
+    interface language), '~2012'; '' if missing."""
     if not text:
         return ""
     try:
-        return ImpreciseDate.parse(text).display()
+        d = ImpreciseDate.parse(text)
     except ValueError:
         return text
+    return d.text if d.precision == "day" else format_date(d)
 
 
 # --- drill-down ------------------------------------------------------------------------------
@@ -700,13 +711,23 @@ def _show(value: Any) -> str:
     return str(value)
 
 
+def _show_metric(name: str, value: Any) -> str:
+    """A metric's value for display: vocabulary codes (state, trigger, ...) as their names."""
+    vocab = COLUMN_VOCABULARY.get(name)
+    if vocab is not None and isinstance(value, str):
+        return label(vocab, value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return _show(value)
+
+
 def case_metric_rows(row: dict[str, Any], meaning: Any) -> pl.DataFrame:
     """(metric, value, meaning) rows for one case's metrics, for a small table."""
     names = [n for n in CASE_METRICS_SHOWN if n in row]
     return pl.DataFrame(
         {
-            t("Metric"): names,
-            t("Value"): [_show(row[n]) for n in names],
+            t("Metric"): [label("metric", n) for n in names],
+            t("Value"): [_show_metric(n, row[n]) for n in names],
             t("Meaning"): [t(meaning(n)) if meaning(n) else "" for n in names],
         }
     )

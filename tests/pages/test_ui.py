@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from dashboard.i18n import set_language
+from dashboard.i18n import label, set_language
 from dashboard.importer import ContractFrames, import_frames
 from dashboard.ui import (
     Controls,
@@ -51,6 +51,9 @@ def test_formatting() -> None:
     assert fmt_figure("complaints", 12345) == "12\u202f345"
     assert fmt_date("2012-07") == "~Jul 2012" and fmt_date("2012") == "~2012"
     assert fmt_date("2012-07-03") == "2012-07-03" and fmt_date(None) == ""
+    set_language("ru")
+    assert fmt_date("2012-07").startswith("~июль 2012") and fmt_date("2012") == "~2012"
+    set_language("en")
 
 
 @pytest.mark.parametrize(
@@ -74,3 +77,19 @@ def test_half_years_and_previous() -> None:
     p = previous(c)
     assert (p.period, p.start, p.end) == ("2024-H2", date(2024, 7, 1), date(2024, 12, 31))
     assert p.as_of == date(2025, 4, 2)  # the same 92 days after its period's end
+
+
+def test_case_metric_rows_speak_the_interface_language() -> None:
+    from dashboard.methodology import metric_meaning
+    from dashboard.ui import case_metric_rows
+
+    set_language("ru")
+    try:
+        rows = case_metric_rows(
+            {"state": "refused", "spu_trigger": "media", "criminal_case": False}, metric_meaning
+        )
+        assert rows.row(0)[:2] == ("Состояние дела", label("state", "refused"))
+        assert "refused" not in rows.to_series(1).to_list()
+        assert "media" not in rows.to_series(1).to_list()
+    finally:
+        set_language("en")
