@@ -79,6 +79,6 @@ else:
                 default=principal.role in spec.default_for,
             )
         )
-    nav = st.navigation(sections)
+    nav = st.navigation(sections, expanded=True)  # the whole menu, no 'View more'
     sign_out_button(eng)
 nav.run()

@@ -25,6 +25,7 @@ from sqlalchemy import Engine
 
 from dashboard import audit
 from dashboard.contract import half_year_bounds
+from dashboard.i18n import import_reason
 from dashboard.roles import Principal, require
 
 #: who runs `export --public`: the observer's rights, so the same rules apply as on screen
@@ -74,7 +75,7 @@ def problems_frame(problems: Sequence[Any]) -> pl.DataFrame:
             "file": [p.file for p in problems],
             "line": [p.line for p in problems],
             "column": [p.column for p in problems],
-            "reason": [p.reason for p in problems],
+            "reason": [import_reason(p.reason) for p in problems],
             "value": [None if p.value is None else str(p.value) for p in problems],
         },
         schema={

@@ -31,6 +31,8 @@ from dashboard.i18n import (
     N_,
     column_label,
     format_date,
+    format_number,
+    format_percent,
     get_language,
     label,
     label_columns,
@@ -330,18 +332,20 @@ def page_header(title: str, controls: Controls | None = None) -> None:
 
 
 def fmt_rate(value: float | None) -> str:
-    """0.4231 -> '42.3 %'; None (empty denominator) -> 'no cases'."""
+    """0.4231 -> '42,3 %' (ru), '42.3%' (en), in the locale; None (empty denominator) ->
+    'no cases'."""
     if value is None:
         return t("no cases")
-    return f"{value * 100:.1f} %"
+    return format_percent(value, decimals=1)
 
 
 def fmt_number(value: float | int | None, digits: int = 0) -> str:
+    """A number in the locale ('12 345' in ru, '12,345' in en); None -> 'no cases'."""
     if value is None:
         return t("no cases")
     if isinstance(value, int) or digits == 0:
-        return f"{round(value):,}".replace(",", "\u202f")
-    return f"{value:,.{digits}f}".replace(",", "\u202f")
+        return format_number(round(value), decimals=0)
+    return format_number(value, decimals=digits)
 
 
 def fmt_days(value: float | int | None) -> str:

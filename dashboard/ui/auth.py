@@ -37,29 +37,6 @@ def apply_language(engine: Engine | None = None) -> str:
     return get_language()
 
 
-def language_picker(engine: Engine | None = None) -> None:
-    """A language choice in the sidebar, saved to the account when signed in."""
-    # Show the language actually in use (session choice, else account, else OVERSIGHT_LANGUAGE).
-    effective = st.session_state.get(K_LANGUAGE) or get_language()
-    if st.session_state.get("w_language") != effective:
-        st.session_state["w_language"] = effective
-
-    def _changed() -> None:
-        lang = st.session_state["w_language"]
-        st.session_state[K_LANGUAGE] = lang
-        p = current_principal()
-        if p is not None and engine is not None:
-            auth.set_language(engine=engine, username=p.username, language=lang)
-
-    st.sidebar.selectbox(
-        t("Language"),
-        list(LANGUAGES),
-        format_func=lambda code: LANGUAGE_NAMES.get(code, code),
-        key="w_language",
-        on_change=_changed,
-    )
-
-
 def sign_in_form(engine: Engine) -> Principal | None:
     """The sign-in form (password mode) or the organisation's sign-in button (OIDC mode)."""
     if get_settings().auth_mode == "oidc":

@@ -9,10 +9,11 @@ from dashboard.config import get_settings
 
 
 def _app() -> None:
-    from dashboard.ui.auth import apply_language, language_picker
+    from dashboard.ui.auth import apply_language
+    from dashboard.ui.i18n import language_selector
 
     apply_language()
-    language_picker()
+    language_selector()
 
 
 @pytest.mark.parametrize("lang", ["en", "kk", "ru"])

@@ -7,6 +7,7 @@ from datetime import date
 import polars as pl
 
 from dashboard.i18n import label
+from dashboard.ui import fmt_rate
 from tests.pages.test_overview import _cohort, _metric
 
 
@@ -19,7 +20,7 @@ def test_spu_figures_and_serious_cases_without_spu(page) -> None:
     assert not at.exception
     cohort = _cohort("2025-01-01", "2025-06-30")
     spu = [c for c in cohort if _pattern(c) in (1, 4)]
-    assert _metric(at, "SPU involvement") == f"{len(spu) / len(cohort) * 100:.1f} %"
+    assert _metric(at, "SPU involvement") == fmt_rate(len(spu) / len(cohort))
     at.button(key="spu_spu_lead_rate").click().run()
     assert sorted(at.session_state["drill_ids"]) == [c for c in cohort if _pattern(c) == 1]
     serious = at.dataframe[0].value
