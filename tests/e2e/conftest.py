@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -153,3 +154,25 @@ def sign_in(
         wait_idle(pg)
     pg.get_by_role("heading", name="Overview").wait_for()
     wait_idle(pg)
+
+
+def choose(pg, label: str, prefix: str, *, check: bool = True) -> None:
+    """Pick the option starting with `prefix` in a Streamlit select box (a combobox whose option
+    list is virtualised and re-rendered while it filters by prefix), and check it was taken."""
+    field = pg.get_by_role("combobox", name=label, exact=True).first
+    option = pg.get_by_role("option", name=re.compile("^" + re.escape(prefix)))
+    for _ in range(5):
+        field.click()
+        pg.keyboard.press("Control+A")
+        pg.keyboard.type(prefix, delay=50)
+        pg.wait_for_timeout(500)
+        try:
+            option.first.click(timeout=3000)
+        except Exception:  # the list re-rendered under the click: type again
+            pg.keyboard.press("Escape")
+            continue
+        pg.wait_for_timeout(300)
+        # check=False where the choice relabels the box itself (the language switch)
+        if not check or field.input_value().startswith(prefix):
+            return
+    raise AssertionError(f"could not choose {prefix!r} in {label!r}: {field.input_value()!r}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import shot, sign_in, wait_idle
+from tests.e2e.conftest import choose, shot, sign_in, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -35,9 +35,7 @@ TREND_FIRST = {
 
 
 def choose_language(pg, current: str, lang: str) -> None:
-    box = pg.locator(SIDEBAR).get_by_role("combobox", name=EXPECTED[current][1])
-    box.click()
-    pg.get_by_role("option", name=NAMES[lang]).click()
+    choose(pg, EXPECTED[current][1], NAMES[lang], check=False)
     pg.get_by_role("heading", name=EXPECTED[lang][0]).wait_for()
     wait_idle(pg)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import shot, sign_in, wait_idle
+from tests.e2e.conftest import choose, shot, sign_in, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -18,8 +18,7 @@ def test_main_path(page, server: str) -> None:
     assert "as of" in header and "all regions" in header
 
     # change the review period: the title line and the figures follow
-    pg.get_by_role("combobox", name="Review period (half-year)").click()
-    pg.get_by_role("option", name="2025-H2").click()
+    choose(pg, "Review period (half-year)", "2025-H2")
     wait_idle(pg)
     pg.get_by_text("Period 2025-H2").first.wait_for()
     shot(pg, "e2e_02_period_changed")

@@ -3,12 +3,10 @@ follow-up tracker and in its XLSX export. Screenshots land in tests/artifacts/."
 
 from __future__ import annotations
 
-import re
-
 import polars as pl
 import pytest
 
-from tests.e2e.conftest import shot, sign_in, wait_idle
+from tests.e2e.conftest import choose, shot, sign_in, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -19,27 +17,6 @@ def _go(pg, name: str) -> None:
     pg.get_by_role("link", name=name).first.click()
     pg.get_by_role("heading", name=name).first.wait_for()
     wait_idle(pg)
-
-
-def _choose(pg, label: str, prefix: str) -> None:
-    """Pick the option starting with `prefix` in a Streamlit select box (a combobox whose option
-    list is virtualised and re-rendered while it filters by prefix), and check it was taken."""
-    field = pg.get_by_label(label)
-    option = pg.get_by_role("option", name=re.compile("^" + re.escape(prefix)))
-    for _ in range(5):
-        field.click()
-        pg.keyboard.press("Control+A")
-        pg.keyboard.type(prefix, delay=50)
-        pg.wait_for_timeout(500)
-        try:
-            option.first.click(timeout=3000)
-        except Exception:  # the list re-rendered under the click: type again
-            pg.keyboard.press("Escape")
-            continue
-        pg.wait_for_timeout(300)
-        if field.input_value().startswith(prefix):
-            return
-    raise AssertionError(f"could not choose {prefix!r} in {label!r}: {field.input_value()!r}")
 
 
 def _set_date(pg, label: str, year: str, month: str, day: str) -> None:
@@ -71,10 +48,10 @@ def test_recommendation_reaches_the_tracker(page, server: str, tmp_path) -> None
 
     _go(pg, "Recommendations")
     pg.get_by_text("New recommendation").first.click()
-    _choose(pg, "Addressee", "SPU")
+    choose(pg, "Addressee", "SPU")
     pg.get_by_role("textbox", name="Recommendation").fill(TEXT)
     _set_date(pg, "Due date", "2025", "10", "01")  # already past: the tracker must flag it
-    _choose(pg, "Targeted indicator", "SPU involvement")
+    choose(pg, "Targeted indicator", "SPU involvement")
     shot(pg, "e2e_wf_03_form")
     pg.get_by_role("button", name="Issue the recommendation").click()
     wait_idle(pg)

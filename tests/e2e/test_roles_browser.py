@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import shot, wait_idle
+from tests.e2e.conftest import choose, shot, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -82,8 +82,7 @@ def test_observer_sees_public_figures_only(page, server: str) -> None:
     pg.get_by_role("heading", name="Public figures").first.wait_for()
     assert nav_titles(pg) == sorted(["Public figures", "Follow-up tracker", "Methodology"])
     # a half-year with demo complaints: headline tiles, funnel and trends are drawn
-    pg.get_by_role("combobox", name="Half-year of the complaints").click()
-    pg.get_by_role("option", name="2025-H1").click()
+    choose(pg, "Half-year of the complaints", "2025-H1")
     wait_idle(pg)
     assert pg.locator('[data-testid="stMetric"]').count() >= 8
     assert pg.locator('[data-testid="stPlotlyChart"]').count() == 2
@@ -92,8 +91,7 @@ def test_observer_sees_public_figures_only(page, server: str) -> None:
     shot(pg, "roles_02_observer_public")
 
     # one region: small numbers appear in words, not as figures
-    pg.get_by_role("combobox", name="Region").click()
-    pg.get_by_role("option", name="Kostanay Region").click()
+    choose(pg, "Region", "Kostanay Region")
     wait_idle(pg)
     # about 7 complaints there: the count is shown, every rate is withheld and said so
     assert "too few cases to show a percentage (under 10)" in body_text(pg)
@@ -129,8 +127,7 @@ def test_secretariat_audit_accounts_and_sign_out(page, server: str) -> None:
     nav(pg, "Accounts")
     pg.get_by_role("textbox", name="Username").fill("e2e-member")
     pg.get_by_role("textbox", name="Full name").fill("E2E Member")
-    pg.get_by_role("combobox", name="Role").click()
-    pg.get_by_role("option", name="Committee member").click()
+    choose(pg, "Role", "Committee member")
     pg.get_by_role("textbox", name="Password").fill("Browser-test-1")
     pg.get_by_role("button", name="Create the account").click()
     pg.get_by_text("Account e2e-member created.").wait_for()
