@@ -38,6 +38,7 @@ from dashboard.i18n import (
     label_columns,
     t,
 )
+from dashboard.metrics import METRIC_NAMES
 from dashboard.roles import Principal
 
 #: (database URL, data version): keys every cache, so two databases in one process never mix
@@ -680,29 +681,8 @@ def docket_reasons(version: Version, as_of: date, case_id: str) -> list[str]:
     return [] if d.is_empty() else [str(r) for r in d["reasons"][0]]
 
 
-CASE_METRICS_SHOWN = (
-    "state",
-    "open",
-    "last_action_date",
-    "stagnation_days",
-    "longest_inactivity_days",
-    "negative_decisions",
-    "reversals",
-    "handoffs",
-    "criminal_case",
-    "days_to_criminal_case",
-    "qualification",
-    "spu_involved",
-    "spu_mode",
-    "days_to_spu",
-    "spu_trigger",
-    "same_family_investigation",
-    "in_court",
-    "convicted",
-    "custodial",
-    "info_delays",
-    "retaliation",
-)
+#: the per-case metrics shown on the case page: all of them, in indicators.md's order
+CASE_METRICS_SHOWN = METRIC_NAMES
 
 
 def _show(value: Any) -> str:
