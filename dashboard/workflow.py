@@ -322,6 +322,13 @@ def _session_problems(title: str, session_date: Any, period: str) -> list[Proble
     return problems
 
 
+def _record_change(s: Session, **audit_fields: Any) -> None:
+    """Audit a change and bump the data version, in the caller's transaction: every write
+    of the workflow does both, so caches in every app process see it and the log has it."""
+    audit.record(s, **audit_fields)
+    bump_version(s)
+
+
 def create_session(
     *,
     engine: Engine,
@@ -375,7 +382,7 @@ def create_session(
                     changed_by=principal.username,
                 )
             )
-        audit.record(
+        _record_change(
             s,
             actor=principal,
             action="create",
@@ -384,7 +391,6 @@ def create_session(
             after=_session_public(row),
             detail=f"docket={len(snap['docket'])}",
         )
-        bump_version(s)
         return row
 
 
@@ -421,7 +427,7 @@ def set_session_status(
         row.status = status
         row.version += 1
         s.add(row)
-        audit.record(
+        _record_change(
             s,
             actor=principal,
             action="update",
@@ -430,7 +436,6 @@ def set_session_status(
             before={"status": before},
             after={"status": status},
         )
-        bump_version(s)
         return row
 
 
@@ -456,7 +461,7 @@ def update_session(
             row.members_present = _members_text(members_present)
         row.version += 1
         s.add(row)
-        audit.record(
+        _record_change(
             s,
             actor=principal,
             action="update",
@@ -465,7 +470,6 @@ def update_session(
             before=before,
             after=_session_public(row),
         )
-        bump_version(s)
         return row
 
 
@@ -725,7 +729,7 @@ def add_docket_case(
         entry.changed_at = _now()
         s.add(entry)
         s.flush()
-        audit.record(
+        _record_change(
             s,
             actor=principal,
             action="update" if before else "create",
@@ -735,7 +739,6 @@ def add_docket_case(
             after=_entry_public(entry),
             detail=f"session={session_id}",
         )
-        bump_version(s)
         return entry
 
 
@@ -764,7 +767,7 @@ def remove_docket_case(
         entry.changed_by = principal.username
         entry.changed_at = _now()
         s.add(entry)
-        audit.record(
+        _record_change(
             s,
             actor=principal,
             action="update",
@@ -774,7 +777,6 @@ def remove_docket_case(
             after=_entry_public(entry),
             detail=f"session={session_id}",
         )
-        bump_version(s)
         return entry
 
 
@@ -791,7 +793,7 @@ def add_comment(*, engine: Engine, principal: Principal, entry_id: int, text: st
         c = DocketComment(docket_entry_id=entry_id, author=principal.username, text=body)
         s.add(c)
         s.flush()
-        audit.record(
+        _record_change(
             s,
             actor=principal,
             action="create",
@@ -799,7 +801,6 @@ def add_comment(*, engine: Engine, principal: Principal, entry_id: int, text: st
             entity_id=c.id,
             detail=f"entry={entry_id} chars={len(body)}",
         )
-        bump_version(s)
         return c
 
 
@@ -1011,7 +1012,7 @@ def create_recommendation(
                 recorded_by=principal.username,
             )
         )
-        audit.record(
+        _record_change(
             s,
             actor=principal,
             action="create",
@@ -1019,7 +1020,6 @@ def create_recommendation(
             entity_id=rec.id,
             after=_rec_public(rec),
         )
-        bump_version(s)
         return rec
 
 
@@ -1104,7 +1104,7 @@ def update_recommendation(
         s.expire(rec)
         rec = s.get(Recommendation, recommendation_id)
         assert rec is not None
-        audit.record(
+        _record_change(
             s,
             actor=principal,
             action="update",
@@ -1113,7 +1113,6 @@ def update_recommendation(
             before=before,
             after=_rec_public(rec),
         )
-        bump_version(s)
         return rec
 
 
@@ -1183,7 +1182,7 @@ def record_status(
         s.expire(rec)
         rec = s.get(Recommendation, recommendation_id)
         assert rec is not None
-        audit.record(
+        _record_change(
             s,
             actor=principal,
             action="update",
@@ -1197,7 +1196,6 @@ def record_status(
             after={"status": rec.status, "status_date": rec.status_date, "version": rec.version},
             detail=f"evidence_chars={len(body or '')}",
         )
-        bump_version(s)
         return rec
 
 
