@@ -29,6 +29,7 @@ def cmd_init_db(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from dashboard.cli import app_script
+    from dashboard.config import get_settings
 
     cmd = [
         sys.executable,
@@ -38,6 +39,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         str(app_script()),
         "--server.port",
         str(args.port),
+        "--server.maxUploadSize",
+        str(get_settings().max_upload_mb),
     ]
     if args.headless:
         cmd += ["--server.headless", "true"]

@@ -53,6 +53,15 @@ class Settings(BaseSettings):
     #: Seconds between checks of the shared data version. 0 (default): every rerun checks it
     #: (one primary-key read), so several app processes never show each other's data late.
     version_poll_seconds: float = 0.0
+    #: Largest file the Import page accepts, in MB (also passed to Streamlit as
+    #: server.maxUploadSize by `oversight run`; .streamlit/config.toml holds the same default).
+    max_upload_mb: int = 100
+    #: Most data rows one imported file or sheet may hold.
+    import_max_rows: int = 2_000_000
+    #: An XLSX is refused when its parts unpack to more than this many MB...
+    import_max_xlsx_mb: int = 512
+    #: ...or when the spreadsheet reader would need more than this many MB for its cells.
+    import_memory_mb: int = 1024
 
 
 @lru_cache(maxsize=1)

@@ -77,6 +77,18 @@ CASE_BOOL_COLUMNS = ("identity_public", "unregistered_detention", "lawyer", "syn
 PERSONAL_CASE_COLUMNS = ("victim_name", "summary", "ngo")
 PERSONAL_EVENT_COLUMNS = ("note",)
 
+#: The longest text (in characters) each free-text column may hold: import refuses longer
+#: cells and forms cut input there. The spec gives no limit; these are this project's
+#: (README, "Limits"): a case id fits a file name, a summary a printed page.
+MAX_CHARS: dict[str, int] = {
+    "case_id": 64,
+    "victim_name": 200,
+    "ngo": 200,
+    "summary": 10_000,
+    "note": 4_000,
+    "source": 1_000,
+}
+
 # --- vocabularies -----------------------------------------------------------------------
 
 VICTIM_SEX = ("female", "male", "other", "unknown")

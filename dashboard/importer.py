@@ -26,16 +26,20 @@ import csv
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+import fastexcel
 import polars as pl
 from sqlalchemy import Connection, Engine, Table, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from dashboard import contract as c
+from dashboard.config import get_settings
 from dashboard.store import fetch_by_ids
+from dashboard.xlsxguard import Limits, XlsxProblem, check_xlsx
 from db.engine import bump_version
 from db.models import AuditLog, Case, Event, utcnow
 
@@ -117,6 +121,8 @@ class _Stored:
 
     cases: pl.DataFrame  # case_id, incident_date
     events: pl.DataFrame  # case_id, seq, event_date
+    #: every stored case_id (to compare case ids regardless of letter case)
+    ids: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema={"case_id": pl.String}))
 
 
 # --- public API -------------------------------------------------------------------------------
@@ -185,6 +191,9 @@ def _read_raw(paths: Sequence[Path]) -> _Raw:
         raw.cases = pl.concat(cases)
     if events:
         raw.events = pl.concat(events)
+    if raw.cases.is_empty() and raw.events.is_empty():
+        for label in raw.missing:  # every table read had a header and nothing under it
+            raw.problems.append(ImportProblem(label, 2, "-", "no data rows under the header", ""))
     return raw
 
 
@@ -214,6 +223,11 @@ def _read_path(path: Path, problems: list[ImportProblem]) -> list[tuple[str, str
         return []
     if dupes:  # polars renamed the repeats; they are reported above
         frame = frame.select(header_name for header_name in frame.columns if header_name in header)
+    limit = get_settings().import_max_rows
+    if frame.height > limit:
+        reason = f"more rows than the limit of {limit}"
+        problems.append(ImportProblem(label, 0, "-", reason, f"{frame.height:,}"))
+        return []
     return [(kind, label, frame)]
 
 
@@ -260,24 +274,44 @@ def _diagnose_csv(path: Path) -> list[ImportProblem]:
 
 
 def _read_xlsx(path: Path, problems: list[ImportProblem]) -> list[tuple[str, str, pl.DataFrame]]:
-    import fastexcel
-
+    refused = check_xlsx(path, _xlsx_limits())
+    if refused:  # the reader never sees a file that could exhaust memory or lie about cells
+        problems.extend(_from_xlsx_problem(path, p) for p in refused)
+        return []
+    tables: list[tuple[str, str, pl.DataFrame]] = []
     try:
         reader = fastexcel.read_excel(path)
+        found = [s for s in ("cases", "events") if s in reader.sheet_names]
+        if not found:
+            reason = "no sheet named cases or events"
+            problems.append(ImportProblem(str(path), 0, "-", reason, ", ".join(reader.sheet_names)))
+        for sheet in found:
+            frame = reader.load_sheet_by_name(sheet, dtypes="string").to_polars()
+            blank = [n for n in frame.columns if n.startswith("__UNNAMED__")]
+            frame = frame.drop(n for n in blank if frame[n].null_count() == frame.height)
+            tables.append((sheet, f"{path}[{sheet}]", frame))
     except Exception as exc:  # fastexcel raises its own family of errors
         problems.append(ImportProblem(str(path), 0, "-", "not a readable XLSX file", str(exc)))
         return []
-    found = [s for s in ("cases", "events") if s in reader.sheet_names]
-    if not found:
-        reason = "no sheet named cases or events"
-        problems.append(ImportProblem(str(path), 0, "-", reason, ", ".join(reader.sheet_names)))
-    tables: list[tuple[str, str, pl.DataFrame]] = []
-    for sheet in found:
-        frame = reader.load_sheet_by_name(sheet, dtypes="string").to_polars()
-        blank = [n for n in frame.columns if n.startswith("__UNNAMED__")]
-        frame = frame.drop(n for n in blank if frame[n].null_count() == frame.height)
-        tables.append((sheet, f"{path}[{sheet}]", frame))
     return tables
+
+
+def _xlsx_limits() -> Limits:
+    settings = get_settings()
+    return Limits(
+        max_rows=settings.import_max_rows,
+        max_uncompressed=settings.import_max_xlsx_mb << 20,
+        memory=settings.import_memory_mb << 20,
+        # XML escapes (&amp;) and UTF-8 make a character up to 6 bytes in the file
+        max_cell_bytes=6 * max(c.MAX_CHARS.values()),
+    )
+
+
+def _from_xlsx_problem(path: Path, p: XlsxProblem) -> ImportProblem:
+    """`FILE[sheet]:ROW: CELL: reason`; a problem of the whole file is `FILE:0: -`."""
+    label = str(path) if p.part == "-" else f"{path}[{p.part}]"
+    row = int("".join(ch for ch in p.cell if ch.isdigit()) or 0)
+    return ImportProblem(label, row, p.cell, p.reason, p.value)
 
 
 def _table_spec(kind: str) -> tuple[tuple[str, ...], frozenset[str]]:
@@ -408,9 +442,27 @@ def _date_reason(text_value: str | None) -> str:
     return "not a date of the form YYYY-MM-DD, YYYY-MM or YYYY"
 
 
-def _date_check(name: str) -> _Check:
+def _date_check(name: str) -> list[_Check]:
     reason = pl.col(name).map_elements(_date_reason, return_dtype=pl.String)
-    return _Check(name, reason, _bad_date(name))
+    today = date.today()
+    future = ~_bad_date(name) & (c.date_start(name) > today)
+    return [
+        _Check(name, reason, _bad_date(name)),
+        _Check(name, f"in the future (today is {today.isoformat()})", future),
+    ]
+
+
+def _length_checks(columns: tuple[str, ...]) -> list[_Check]:
+    """Free text no longer than the contract's MAX_CHARS (a page must be able to show it)."""
+    return [
+        _Check(
+            n,
+            f"longer than {c.MAX_CHARS[n]} characters",
+            pl.col(n).str.len_chars() > c.MAX_CHARS[n],
+        )
+        for n in columns
+        if n in c.MAX_CHARS
+    ]
 
 
 def _whole(name: str, low: int | None = None, high: int | None = None) -> pl.Expr:
@@ -424,15 +476,17 @@ def _whole(name: str, low: int | None = None, high: int | None = None) -> pl.Exp
 
 def _case_checks(missing: dict[str, set[str]]) -> list[_Check]:
     cid = pl.col("case_id")
-    first = pl.format("{}:{}", pl.col("_file").first(), pl.col("_line").first()).over("case_id")
+    # case ids are one regardless of letter case: SEC-DI and sec-di are the same case
+    key = cid.str.to_lowercase()
+    first = pl.format("{}:{}", pl.col("_file").first(), pl.col("_line").first()).over(key)
     parts_bad = pl.col("allegations").str.split(";").list.eval(~pl.element().is_in(c.ALLEGATIONS))
     return [
         *_required(c.CASE_COLUMNS, c.CASE_REQUIRED, missing),
-        _Check("case_id", "longer than 64 characters", cid.str.len_chars() > 64),
+        *_length_checks(c.CASE_COLUMNS),
         _Check(
             "case_id",
             pl.format("case_id repeated (first at {})", first),
-            cid.is_not_null() & ~cid.is_first_distinct(),
+            cid.is_not_null() & ~key.is_first_distinct(),
         ),
         _vocab("region", c.region_codes(), "not a region code of regions.csv"),
         *(_vocab(n, (c.BOOL_TRUE, c.BOOL_FALSE)) for n in c.CASE_BOOL_COLUMNS),
@@ -443,7 +497,7 @@ def _case_checks(missing: dict[str, set[str]]) -> list[_Check]:
             pl.col("victim_age").is_not_null() & ~_whole("victim_age", 10, 110),
         ),
         _vocab("victim_status", c.VICTIM_STATUS),
-        _date_check("incident_date"),
+        *_date_check("incident_date"),
         _vocab("place_type", c.PLACE_TYPE),
         _vocab("accused_agency", c.AGENCY_CODES, "not an agency code"),
         _Check(
@@ -453,7 +507,7 @@ def _case_checks(missing: dict[str, set[str]]) -> list[_Check]:
         ),
         _vocab("harm", c.HARM),
         _vocab("medical_evidence", c.MEDICAL_EVIDENCE),
-        _date_check("complaint_date"),
+        *_date_check("complaint_date"),
         _Check(
             "complaint_date",
             pl.format("before incident_date '{}'", pl.col("incident_date")),
@@ -477,14 +531,15 @@ def _event_checks(missing: dict[str, set[str]]) -> list[_Check]:
         *_required(c.EVENT_COLUMNS, c.EVENT_REQUIRED, missing),
         _Check("seq", "must be a whole number", pl.col("seq").is_not_null() & ~_whole("seq")),
         _Check("seq", pl.format("seq repeated for this case (first at {})", first), dup),
-        _date_check("event_date"),
+        *_length_checks(c.EVENT_COLUMNS),
+        *_date_check("event_date"),
         _vocab("event_type", c.EVENT_TYPES, "not an event type of the contract"),
         _vocab("agency", c.AGENCY_CODES, "not an agency code"),
         _vocab("to_agency", c.AGENCY_CODES, "not an agency code"),
         *_qualification_checks(etype, known_type),
         *_detail_checks(etype, known_type),
         *_trigger_checks(etype, known_type),
-        _date_check("victim_informed_date"),
+        *_date_check("victim_informed_date"),
     ]
 
 
@@ -565,6 +620,7 @@ def _cross_problems(raw: _Raw, stored: _Stored | None) -> list[ImportProblem]:
     )
     problems = []
     if stored is not None:
+        problems += _letter_case_problems(raw.cases, stored.ids)
         orphans = events.join(known, on="case_id", how="anti")
         reason = "no such case in the files or in the database"
         problems += [
@@ -572,6 +628,22 @@ def _cross_problems(raw: _Raw, stored: _Stored | None) -> list[ImportProblem]:
             for f, n, v in orphans.select("_file", "_line", "case_id").iter_rows()
         ]
     return problems + _order_problems(events, known, stored)
+
+
+def _letter_case_problems(cases: pl.DataFrame, ids: pl.DataFrame) -> list[ImportProblem]:
+    """Imported case ids that a stored case spells with other letter case (SEC-DI, sec-di)."""
+    key = pl.col("case_id").str.to_lowercase().alias("_key")
+    stored = ids.select(pl.col("case_id").alias("_stored"), key)
+    clash = (
+        cases.filter(pl.col("case_id").is_not_null())
+        .with_columns(key)
+        .join(stored, on="_key")
+        .filter(pl.col("case_id") != pl.col("_stored"))
+    )
+    return [
+        ImportProblem(f, n, "case_id", f"the stored case {other} differs only in letter case", v)
+        for f, n, v, other in clash.select("_file", "_line", "case_id", "_stored").iter_rows()
+    ]
 
 
 def _order_problems(
@@ -673,16 +745,24 @@ def _import_raw(
 ) -> ImportResult:
     _report(progress, "validate", 0, 1)
     problems = raw.problems + _cell_problems(raw)
-    with engine.begin() as conn:
-        stored = _load_stored(conn, raw)
-        problems += _cross_problems(raw, stored)
-        _report(progress, "validate", 1, 1)
-        if problems:
-            raise ImportValidationError(problems)
-        frames = _canonical(raw)
-        result = _counts(frames, stored, names)
-        _write(conn, frames, progress)
-        _record(conn, result, actor)
+    try:
+        with engine.begin() as conn:
+            # The first statement writes (the data-version bump): it takes SQLite's write lock
+            # and PostgreSQL's lock on the version row, so concurrent imports run one after
+            # the other and each validates against what the one before it committed.
+            bump_version(conn)
+            stored = _load_stored(conn, raw)
+            problems += _cross_problems(raw, stored)
+            _report(progress, "validate", 1, 1)
+            if problems:
+                raise ImportValidationError(problems)
+            frames = _canonical(raw)
+            result = _counts(frames, stored, names)
+            _write(conn, frames, progress)
+            _record(conn, result, actor)
+    except ImportValidationError as exc:
+        _record_failure(engine, names, exc, actor)
+        raise
     return result
 
 
@@ -699,7 +779,12 @@ def _load_stored(conn: Connection, raw: _Raw) -> _Stored:
     ids = pl.concat([raw.cases["case_id"], raw.events["case_id"]]).drop_nulls().unique().sort()
     cases = fetch_by_ids(conn, "SELECT case_id, incident_date FROM case_file", ids.to_list())
     events = fetch_by_ids(conn, "SELECT case_id, seq, event_date FROM event", ids.to_list())
+    every_id = pl.DataFrame(
+        {"case_id": conn.execute(text("SELECT case_id FROM case_file")).scalars().all()},
+        schema={"case_id": pl.String},
+    )
     return _Stored(
+        ids=every_id,
         cases=pl.concat([empty.cases, cases], how="diagonal_relaxed")
         if len(cases)
         else empty.cases,
@@ -769,9 +854,25 @@ def _record(conn: Connection, result: ImportResult, actor: str | None) -> None:
         "events_updated": result.events_updated,
     }
     with Session(bind=conn) as session:
-        bump_version(session)
         session.add(
             AuditLog(username=actor, action="import", entity="case_file", detail=json.dumps(detail))
+        )
+        session.commit()
+
+
+def _record_failure(
+    engine: Engine, names: tuple[str, ...], exc: ImportValidationError, actor: str | None
+) -> None:
+    """A refused import is audited too: who tried, which files, how many problems (no cells)."""
+    detail = {"files": list(names), "problems": len(exc.problems)}
+    with Session(engine) as session:
+        session.add(
+            AuditLog(
+                username=actor,
+                action="import_failed",
+                entity="case_file",
+                detail=json.dumps(detail, ensure_ascii=False),
+            )
         )
         session.commit()
 

@@ -24,6 +24,7 @@ import polars as pl
 from sqlalchemy import Engine
 
 from dashboard import audit
+from dashboard.config import get_settings
 from dashboard.contract import half_year_bounds
 from dashboard.i18n import import_reason
 from dashboard.roles import Principal, require
@@ -50,8 +51,18 @@ def import_uploaded(
 ) -> ImportOutcome:
     """Import uploaded files (name, content) all or nothing; every problem is returned."""
     require(principal, "import_data")
-    from dashboard.importer import ImportValidationError, import_files
+    from dashboard.importer import ImportProblem, ImportValidationError, import_files
 
+    limit = get_settings().max_upload_mb
+    too_big = [
+        ImportProblem(
+            name, 0, "-", f"larger than the upload limit of {limit} MB", f"{len(data) >> 20} MB"
+        )
+        for name, data in files
+        if len(data) > limit << 20
+    ]
+    if too_big:  # Streamlit refuses these too (server.maxUploadSize); this holds without it
+        return ImportOutcome(problems=problems_frame(too_big))
     with tempfile.TemporaryDirectory(prefix="oversight-upload-") as tmp:
         paths = []
         for name, content in files:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine, select
 
@@ -130,12 +130,12 @@ def data_version(engine: Engine) -> int:
         return row.version if row else 0
 
 
-def bump_version(session: Session) -> None:
-    """Bump the data version inside the caller's transaction."""
+def bump_version(session: Session | Connection) -> None:
+    """Bump the data version inside the caller's transaction (a Session or a Connection)."""
     from sqlalchemy import update
     from sqlmodel import col
 
-    session.exec(  # type: ignore[call-overload]
+    session.execute(
         update(models.DataVersion)
         .where(col(models.DataVersion.id) == 1)
         .values(version=col(models.DataVersion.version) + 1, changed_at=models.utcnow())

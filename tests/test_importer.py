@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -39,9 +40,12 @@ def _shown(problems: list[ImportProblem]) -> list[str]:
 
 
 def _state(engine: Engine) -> tuple[pl.DataFrame, pl.DataFrame, int, int]:
+    """Cases, events, data version and the audit rows other than refused imports."""
     cases, events = load_frames(engine)
     with Session(engine) as s:
-        audits = s.exec(select(func.count()).select_from(AuditLog)).one()[0]  # type: ignore[call-overload]
+        audits = s.exec(  # type: ignore[call-overload]
+            select(func.count()).select_from(AuditLog).where(AuditLog.action != "import_failed")  # type: ignore[arg-type]
+        ).one()[0]
     return cases, events, data_version(engine), audits
 
 
@@ -139,7 +143,7 @@ def test_broken_files_list_every_problem(engine: Engine) -> None:
     after = _state(engine)
     assert_frame_equal(before[0], after[0])
     assert_frame_equal(before[1], after[1])
-    assert before[2:] == after[2:]  # data version and audit log untouched
+    assert before[2:] == after[2:]  # data version and audit log untouched (but the refusal)
 
 
 def test_read_files_reports_all_but_database_checks() -> None:
@@ -277,3 +281,76 @@ def test_progress_is_reported(engine: Engine) -> None:
     seen: list[tuple[str, int, int]] = []
     import_files(engine, EXAMPLE_FILES, progress=lambda *a: seen.append(a))
     assert ("cases", 2, 2) in seen and ("events", 15, 15) in seen
+
+
+# --- limits and rules added by the hardening (README, "Limits") ---------------------------------
+
+
+def test_future_dates_are_refused(tmp_path: Path) -> None:
+    cases = _write(tmp_path / "cases.csv", CASES_HEADER + _case_line("F-1", incident="2099"))
+    events = _write(tmp_path / "events.csv", EVENTS_HEADER + "F-1,1,2100-01-02,referred,SPU,\n")
+    with pytest.raises(ImportValidationError) as info:
+        read_files([cases, events])
+    today = date.today().isoformat()
+    shown = {(p.column, p.reason) for p in info.value.problems}
+    assert ("incident_date", f"in the future (today is {today})") in shown
+    assert ("event_date", f"in the future (today is {today})") in shown
+
+
+def test_this_year_is_not_the_future(tmp_path: Path) -> None:
+    year = str(date.today().year)
+    line = _case_line("T-1", incident=year).replace(",2012-08,", f",{year},")
+    cases = _write(tmp_path / "cases.csv", CASES_HEADER + line)
+    assert read_files([cases]).cases.height == 1
+
+
+def test_case_ids_differing_in_letter_case_are_one_case(engine: Engine, tmp_path: Path) -> None:
+    both = _write(
+        tmp_path / "cases.csv", CASES_HEADER + _case_line("SEC-DI") + _case_line("sec-di")
+    )
+    with pytest.raises(ImportValidationError) as info:
+        import_files(engine, [both])
+    (problem,) = info.value.problems
+    assert (problem.line, problem.reason) == (3, f"case_id repeated (first at {both}:2)")
+    import_files(engine, [_write(tmp_path / "one.csv", CASES_HEADER + _case_line("SEC-DI"))])
+    with pytest.raises(ImportValidationError) as info:
+        import_files(engine, [_write(tmp_path / "two.csv", CASES_HEADER + _case_line("Sec-Di"))])
+    assert [p.reason for p in info.value.problems] == [
+        "the stored case SEC-DI differs only in letter case"
+    ]
+
+
+def test_header_only_file_is_an_error(engine: Engine, tmp_path: Path) -> None:
+    empty = _write(tmp_path / "cases.csv", CASES_HEADER)
+    with pytest.raises(ImportValidationError) as info:
+        import_files(engine, [empty])
+    assert [str(p) for p in info.value.problems] == [
+        f"{empty}:2: -: no data rows under the header (got '')"
+    ]
+
+
+def test_free_text_length_limits(tmp_path: Path) -> None:
+    from dashboard.contract import MAX_CHARS
+
+    ok = _write(
+        tmp_path / "ok.csv", CASES_HEADER + _case_line("L-1", summary="я" * MAX_CHARS["summary"])
+    )
+    assert read_files([ok]).cases.height == 1
+    long = _write(
+        tmp_path / "cases.csv",
+        CASES_HEADER + _case_line("L-1", summary="я" * (MAX_CHARS["summary"] + 1)),
+    )
+    with pytest.raises(ImportValidationError) as info:
+        read_files([long])
+    assert [p.reason for p in info.value.problems] == ["longer than 10000 characters"]
+
+
+def test_problems_shown_in_russian() -> None:
+    from dashboard.i18n import import_reason, set_language
+
+    set_language("ru")
+    try:
+        assert import_reason("longer than 10000 characters") == "длиннее 10000 символов"
+        assert import_reason("a formula, not a value: enter the value itself").startswith("формула")
+    finally:
+        set_language("en")
