@@ -18,6 +18,8 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
+from db.engine import private_file
+
 #: tables a file must have to be accepted as an Oversight backup
 REQUIRED_TABLES = frozenset({"alembic_version", "case_file", "event", "app_user", "audit_log"})
 
@@ -124,6 +126,7 @@ def restore(file: str | Path, url: Engine | str, *, force: bool = False) -> Path
             f"{target} already holds data; restoring would replace it (use --force to confirm)"
         )
     target.parent.mkdir(parents=True, exist_ok=True)
+    private_file(target)  # the restored database is as private as the backup (0600)
     src = sqlite3.connect(f"file:{Path(file)}?mode=ro", uri=True)
     dst = sqlite3.connect(target, timeout=30)
     try:

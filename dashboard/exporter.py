@@ -4,8 +4,8 @@ Files: `cases.csv` + `events.csv`, or `oversight.xlsx` with sheets `cases` and `
 Rows are sorted (case_id; case_id, seq), columns in the contract's order, every cell is text
 (`true`/`false`, whole numbers, dates as recorded); a missing value is an empty cell.
 
-Formula escape: a cell that would start with `=`, `+`, `-` or `@` (after any run of leading
-apostrophes) gets one more leading apostrophe: `=1+1` -> `'=1+1`, `'=x` -> `''=x`. The importer
+Formula escape: a cell that would start with `=`, `+`, `-`, `@`, TAB or CR (after any run of
+leading apostrophes) gets one more leading apostrophe: `=1+1` -> `'=1+1`, `'=x` -> `''=x`. The importer
 removes exactly one, so import -> export -> import and export -> import -> export are exact.
 The XLSX is reproducible: fixed document dates, text cells only, no formulas or links.
 
@@ -16,19 +16,36 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
+from typing import IO, Any, Literal
 
 import polars as pl
+import xlsxwriter
 from sqlalchemy import Engine
 
 from dashboard.contract import BOOL_FALSE, BOOL_TRUE
 from dashboard.importer import NEEDS_ESCAPE
 from dashboard.store import load_frames
+from db.engine import private_file
 
 Format = Literal["csv", "xlsx"]
 XLSX_NAME = "oversight.xlsx"
 #: document date written into every XLSX so the same data gives the same bytes
 _FIXED_DATE = datetime(2000, 1, 1)
+#: every XLSX Oversight writes keeps text as text: xlsxwriter would otherwise turn a text
+#: beginning with "=" into a live formula (a HYPERLINK to anywhere), and URLs and numerals too
+XLSX_OPTIONS: dict[str, Any] = {
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+}
+
+
+def workbook(target: str | Path | IO[bytes], **options: Any) -> xlsxwriter.Workbook:
+    """An xlsxwriter Workbook with XLSX_OPTIONS (in memory when `target` is a buffer)."""
+    opts = {**XLSX_OPTIONS, **options}
+    if not isinstance(target, str | Path):
+        opts["in_memory"] = True
+    return xlsxwriter.Workbook(str(target) if isinstance(target, Path) else target, opts)
 
 
 def export_dir(engine: Engine, directory: Path | str, *, fmt: Format = "csv") -> list[Path]:
@@ -68,20 +85,12 @@ def _cell(name: str, dtype: pl.DataType) -> pl.Expr:
 
 
 def _write_csv(frame: pl.DataFrame, path: Path) -> Path:
-    frame.write_csv(path, null_value="", line_terminator="\n")
+    frame.write_csv(private_file(path), null_value="", line_terminator="\n")
     return path
 
 
 def _write_xlsx(tables: dict[str, pl.DataFrame], path: Path) -> Path:
-    import xlsxwriter
-
-    options = {
-        "strings_to_formulas": False,
-        "strings_to_urls": False,
-        "strings_to_numbers": False,
-        "constant_memory": True,
-    }
-    with xlsxwriter.Workbook(str(path), options) as book:
+    with workbook(private_file(path), constant_memory=True) as book:
         book.set_properties({"created": _FIXED_DATE})
         for name, frame in tables.items():
             sheet = book.add_worksheet(name)

@@ -6,8 +6,8 @@ Any number of files may be given; either table may be absent (events may refer t
 already in the database). LINE counts the header as line 1 and is the CSV record (or sheet
 row) number: a quoted cell spanning several physical lines counts once.
 
-Cells: empty = missing. A cell starting with `'` followed by `=`, `+`, `-` or `@` is the
-exporter's formula escape: one apostrophe is removed (`'=1+1` -> `=1+1`, `''=x` -> `'=x`);
+Cells: empty = missing. A cell starting with `'` followed by `=`, `+`, `-`, `@`, TAB or CR is
+the exporter's formula escape: one apostrophe is removed (`'=1+1` -> `=1+1`, `''=x` -> `'=x`);
 every other cell is stored exactly as written, as text. The contract's defaults are filled
 (identity_public/synthetic false, victim_sex unknown, medical_evidence none, the trigger of
 `spu_involved` unknown), so an export writes them out.
@@ -46,9 +46,10 @@ from db.models import AuditLog, Case, Event, utcnow
 Progress = Callable[[str, int, int], None]
 #: rows per INSERT executemany (and per progress report)
 CHUNK = 20_000
-#: the formula escape (see module docstring): a leading run of apostrophes before = + - @
-ESCAPED = r"^'+[=+\-@]"
-NEEDS_ESCAPE = r"^'*[=+\-@]"
+#: the formula escape (see module docstring): a leading run of apostrophes before = + - @,
+#: TAB or CR (OWASP's list of characters a spreadsheet may read as the start of a formula)
+ESCAPED = r"^'+[=+\-@\t\r]"
+NEEDS_ESCAPE = r"^'*[=+\-@\t\r]"
 _MAX_SHOWN = 100
 _META = ("_file", "_line")
 

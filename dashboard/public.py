@@ -26,8 +26,10 @@ from sqlalchemy import Engine
 from dashboard import audit
 from dashboard.config import get_settings
 from dashboard.contract import half_year_bounds
+from dashboard.exporter import workbook
 from dashboard.i18n import import_reason
 from dashboard.roles import Principal, require
+from db.engine import private_file
 
 #: who runs `export --public`: the observer's rights, so the same rules apply as on screen
 CLI_PUBLIC = Principal("cli", "observer")
@@ -323,17 +325,15 @@ def write_public_export(
     out.mkdir(parents=True, exist_ok=True)
     text = {name: _as_text(frame) for name, frame in frames.items()}
     if fmt == "xlsx":
-        import xlsxwriter
-
-        path = out / "oversight-public.xlsx"
-        with xlsxwriter.Workbook(str(path)) as wb:
+        path = private_file(out / "oversight-public.xlsx")
+        with workbook(path) as wb:
             for name, frame in text.items():
                 frame.write_excel(wb, worksheet=f"by_{name}", autofit=True)
         files = [path]
     else:
         files = []
         for name, frame in text.items():
-            path = out / f"public_by_{name}.csv"
+            path = private_file(out / f"public_by_{name}.csv")
             frame.write_csv(path)
             files.append(path)
     audit.record_now(engine, actor=principal, action="export", detail=f"public {fmt}")

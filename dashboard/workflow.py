@@ -36,6 +36,7 @@ from sqlmodel import Session, col, func, select
 
 from dashboard import audit
 from dashboard.contract import AGENCY_CODES, half_year_bounds, half_year_label, region_codes
+from dashboard.exporter import workbook
 from dashboard.i18n import N_, t
 from dashboard.roles import Principal, can, require
 from db.engine import bump_version, session_scope
@@ -1388,9 +1389,7 @@ def export_tracker_xlsx(
         pl.col("recorded_at").dt.replace_time_zone(None),
     )
     buf = io.BytesIO()
-    import xlsxwriter
-
-    with xlsxwriter.Workbook(buf, {"in_memory": True}) as wb:
+    with workbook(buf) as wb:
         recs.write_excel(wb, worksheet="recommendations", autofit=True)
         hist.write_excel(wb, worksheet="follow-up", autofit=True)
     audit_export(engine=engine, principal=principal, rows=frame.height)

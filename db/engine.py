@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,13 +18,29 @@ _MIGRATIONS = Path(__file__).parent / "migrations"
 _lock = threading.Lock()
 
 
+def private_file(path: str | Path) -> Path:
+    """Create `path` readable by its owner only (0600), or make an existing file so.
+
+    Files holding case data (the database, exports, restored databases) are created this way
+    before anything is written into them, so no other account on the machine can read them.
+    SQLite gives its -wal and -shm files the database file's mode.
+    """
+    p = Path(path)
+    os.close(os.open(p, os.O_WRONLY | os.O_CREAT, 0o600))
+    os.chmod(p, 0o600)
+    return p
+
+
 def make_engine(url: str) -> Engine:
-    """An engine for `url`; SQLite files get their folder created, WAL and foreign keys."""
+    """An engine for `url`; SQLite files get their folder created (the file 0600), WAL and
+    foreign keys."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[1] if "///" in url else ""
         in_memory = path in ("", ":memory:")
         if not in_memory:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+            if not path.startswith("file:") and not Path(path).exists():
+                private_file(path)
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": 30},

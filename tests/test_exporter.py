@@ -25,6 +25,9 @@ TRICKY = [
     "''-two",
     "'just a quote",
     'comma, "quote"\nnewline',
+    "\tTAB first",
+    "\rCR first",
+    "'\talready quoted tab",
 ]
 
 
@@ -90,8 +93,11 @@ def test_csv_export_escapes_formulas(engine: Engine, tmp_path: Path) -> None:
         "'''-two",
         "'just a quote",
         'comma, "quote"\nnewline',
+        "'\tTAB first",
+        "'\rCR first",
+        "''\talready quoted tab",
     ]
-    assert not any(n[0] in "=+-@" for n in notes.to_list())
+    assert not any(n[0] in "=+-@\t\r" for n in notes.to_list())
 
 
 def test_export_is_sorted_with_contract_text(engine: Engine, tmp_path: Path) -> None:
