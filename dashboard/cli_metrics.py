@@ -10,7 +10,6 @@ shared/spec/examples/expected-2015-09-30.json, keys sorted, dates as ISO strings
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import date
 from pathlib import Path
@@ -51,7 +50,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_metrics(args: argparse.Namespace) -> int:
     from dashboard.contract import region_codes
-    from dashboard.indicators import metrics_for_cli
+    from dashboard.indicators import cli_cohort, metrics_cli_text
 
     if (args.db is None) == (not args.paths):
         print("give either the files (CASES.csv EVENTS.csv) or --db, not both", file=sys.stderr)
@@ -78,9 +77,9 @@ def cmd_metrics(args: argparse.Namespace) -> int:
             print(f"{len(exc.problems)} problem(s) in the files", file=sys.stderr)
             return 1
         cases, events = frames.cases, frames.events
-    result = metrics_for_cli(
+    rows, figures = cli_cohort(
         cases, events, args.as_of or date.today(), args.start, args.end, region=args.region
     )
-    json.dump(result, sys.stdout, indent=1, sort_keys=True, ensure_ascii=False)
+    sys.stdout.write(metrics_cli_text(rows, figures))
     sys.stdout.write("\n")
     return 0

@@ -32,6 +32,7 @@ Choices (where indicators.md leaves room; the methodology page quotes this secti
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, field
 from datetime import date
@@ -40,6 +41,7 @@ from typing import Any, Literal
 import polars as pl
 
 from dashboard.contract import REACTIVE_TRIGGERS
+from dashboard.json_text import rows_object
 
 Kind = Literal["count", "rate", "median", "mean", "funnel"]
 Part = Literal["numerator", "denominator"]
@@ -685,26 +687,53 @@ def public_breakdown(frame: pl.DataFrame) -> pl.DataFrame:
 # --- command line -----------------------------------------------------------------------------
 
 
-def metrics_for_cli(
+#: indentation of the metrics command's JSON (the spec example's)
+CLI_JSON_INDENT = 1
+
+
+def cli_cohort(
     cases: pl.DataFrame,
     events: pl.DataFrame,
     as_of: date,
     start: date = date(1900, 1, 1),
     end: date = date(2100, 12, 31),
     region: str | None = None,
-) -> dict[str, Any]:
-    """The JSON of `python -m dashboard metrics`: {"cases": {...}, "indicators": {...}}.
+) -> tuple[pl.DataFrame, dict[str, Figure]]:
+    """What `python -m dashboard metrics` reports: the cohort's metric rows and its figures.
 
-    "cases" holds the cohort's cases (complaint_date in [start, end], in `region` if given).
+    The cohort is the cases with complaint_date in [start, end], in `region` if given.
     """
-    from dashboard.metrics import case_metrics, metrics_json
+    from dashboard.metrics import METRIC_NAMES, case_metrics
 
     m = case_metrics(cases, events, as_of)
     if region is not None:
         m = m.filter(_C("region") == region)
     rows = cohort(m, start=start, end=end)
     figures = compute_indicators(rows, start=start, end=end, with_ids=False)
+    return rows.select("case_id", *METRIC_NAMES), figures
+
+
+def metrics_for_cli(rows: pl.DataFrame, figures: dict[str, Figure]) -> dict[str, Any]:
+    """`cli_cohort`'s result as the command's JSON document, in dicts (tests compare with it)."""
+    from dashboard.metrics import metrics_json
+
     return {"cases": metrics_json(rows), "indicators": indicators_json(figures)}
+
+
+def metrics_cli_text(rows: pl.DataFrame, figures: dict[str, Figure]) -> str:
+    """The JSON text of `python -m dashboard metrics` for `cli_cohort`'s result.
+
+    The same characters as `json.dumps(metrics_for_cli(...), indent=1, sort_keys=True,
+    ensure_ascii=False)`, the cases written by polars (dashboard.json_text): at 100,000 cases
+    json.dumps of the dicts took most of the command's time.
+    """
+    indicators = {"cases": {}, "indicators": indicators_json(figures)}
+    doc = json.dumps(indicators, indent=CLI_JSON_INDENT, sort_keys=True, ensure_ascii=False)
+    if rows.is_empty():
+        return doc
+    cases = rows_object(rows, key="case_id", indent=CLI_JSON_INDENT, depth=1)
+    # "cases" sorts first: its empty object is the first '"cases": {}' of the text
+    return doc.replace('"cases": {}', '"cases": ' + cases, 1)
 
 
 def indicator_labels() -> dict[str, str]:

@@ -17,6 +17,7 @@ from dashboard.indicators import (
     INDICATORS,
     Figure,
     breakdown,
+    cli_cohort,
     compute_indicators,
     drilldown_ids,
     funnel,
@@ -90,7 +91,7 @@ def _example() -> tuple[pl.DataFrame, pl.DataFrame]:
 
 def test_worked_example_reproduces_expected_json_exactly() -> None:
     cases, events = _example()
-    got = metrics_for_cli(cases, events, T)
+    got = metrics_for_cli(*cli_cohort(cases, events, T))
     expected = json.loads((EXAMPLES / "expected-2015-09-30.json").read_text())
     assert got == expected
     # same types too: durations int, rates float, "no cases" None
