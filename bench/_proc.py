@@ -17,6 +17,8 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Run:
     seconds: float
+    #: user + system CPU seconds (on a busy machine a fairer yardstick than the wall clock)
+    cpu: float
     peak_mib: float
     stdout: bytes
 
@@ -33,7 +35,7 @@ def run(argv: list[str]) -> Run:
             raise subprocess.CalledProcessError(proc.returncode, argv)
         out.seek(0)
         # Linux reports ru_maxrss in KiB
-        return Run(seconds, usage.ru_maxrss / 1024, out.read())
+        return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out.read())
 
 
 def python(*args: str) -> list[str]:

@@ -76,14 +76,15 @@ def main() -> int:
     for name, r in runs.items():
         digest = hashlib.sha256(r.stdout).hexdigest()[:12]
         print(
-            f"{name:>10}: {r.seconds:6.2f} s  peak {r.peak_mib:6,.0f} MiB  "
+            f"{name:>10}: {r.seconds:6.2f} s (cpu {r.cpu:6.2f} s)  peak {r.peak_mib:6,.0f} MiB  "
             f"{len(r.stdout) / 2**20:5.1f} MiB of JSON, sha256 {digest}"
         )
     same = len({r.stdout for r in runs.values()}) == 1
-    ref = runs["reference"].seconds
+    ref, cmd = runs["reference"], runs["command"]
     print(
-        f"reference / command: {ref / runs['command'].seconds:.1f}x (target >= 10x); "
-        f"reference / before: {ref / runs['before'].seconds:.1f}x; "
+        f"reference / command: {ref.seconds / cmd.seconds:.1f}x wall clock, "
+        f"{ref.cpu / cmd.cpu:.1f}x cpu (target >= 10x); "
+        f"reference / before: {ref.seconds / runs['before'].seconds:.1f}x wall clock; "
         f"outputs {'identical' if same else 'DIFFER'}"
     )
     return 0 if same else 1

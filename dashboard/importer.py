@@ -337,8 +337,11 @@ def _prepare(
         raw.problems.append(ImportProblem(label, 1, name, "required column missing", ""))
     raw.missing[label] = set(missing)
     frame = frame.with_row_index("_line", offset=2)
+    touched = _needs_normalising(frame, [n for n in columns if n in frame.columns])
     cells = [
-        _normalise(pl.col(n).cast(pl.String)) if n in frame.columns else pl.lit(None, pl.String)
+        (_normalise(pl.col(n).cast(pl.String)) if n in touched else pl.col(n).cast(pl.String))
+        if n in frame.columns
+        else pl.lit(None, pl.String)
         for n in columns
     ]
     out = frame.select(
@@ -347,6 +350,19 @@ def _prepare(
         *(cell.alias(n) for cell, n in zip(cells, columns, strict=True)),
     )
     return out.filter(~pl.all_horizontal(pl.col(n).is_null() for n in columns))
+
+
+def _needs_normalising(frame: pl.DataFrame, names: list[str]) -> set[str]:
+    """The columns with a cell `_normalise` may change: a cheap test of every cell first, so
+    the regular expressions run only on columns that hold such cells (few, in most files)."""
+    if not names or frame.is_empty():
+        return set()
+    probes = frame.select(
+        ((col == "") | col.str.ends_with(" 00:00:00") | col.str.starts_with("'")).any().alias(n)
+        for n in names
+        for col in [pl.col(n).cast(pl.String)]
+    ).row(0, named=True)
+    return {n for n, hit in probes.items() if hit}
 
 
 def _normalise(cell: pl.Expr) -> pl.Expr:
@@ -397,7 +413,12 @@ def _cell_problems(raw: _Raw) -> list[ImportProblem]:
 def _run_checks(frame: pl.DataFrame, checks: list[_Check]) -> list[ImportProblem]:
     if frame.is_empty():
         return []
-    flags = frame.select(ch.bad.fill_null(False).alias(f"_{i}") for i, ch in enumerate(checks))
+    # lazily, so that the expressions the checks share are computed once (polars' CSE)
+    flags = (
+        frame.lazy()
+        .select(ch.bad.fill_null(False).alias(f"_{i}") for i, ch in enumerate(checks))
+        .collect()
+    )
     counts = flags.sum().row(0)
     problems: list[ImportProblem] = []
     for i, (check, count) in enumerate(zip(checks, counts, strict=True)):
@@ -430,9 +451,9 @@ def _vocab(name: str, values: Sequence[str], what: str | None = None) -> _Check:
 def _bad_date(name: str) -> pl.Expr:
     col = pl.col(name)
     shape = col.str.contains(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-    start = c.date_start(col)
-    year = start.dt.year()
-    return col.is_not_null() & (~shape | start.is_null() | (year < 1900) | (year > 2100))
+    # one parse: an impossible day or month gives a null start, hence a null year
+    in_range = c.date_start(col).dt.year().is_between(1900, 2100).fill_null(False)
+    return col.is_not_null() & (~shape | ~in_range)
 
 
 def _date_reason(text_value: str | None) -> str:
@@ -673,7 +694,7 @@ def _order_problems(
             pl.col("_start").is_not_null() & pl.col("_end").is_not_null() & ~_bad_date("event_date")
         )
         .sort("case_id", "_seq", "_line")
-        .with_columns(_prev=pl.col("_start").cum_max().shift(1).over("case_id"))
+        .with_columns(_prev=_earlier_max(pl.col("_start"), "case_id"))
         .join(
             known.select("case_id", _incident=c.date_start("incident_date")),
             on="case_id",
@@ -688,6 +709,19 @@ def _order_problems(
         ),
         *_timeline_problems(early, "before the case's incident_date (starts {})", "_incident"),
     ]
+
+
+def _earlier_max(day: pl.Expr, key: str) -> pl.Expr:
+    """On rows sorted by `key`: the latest `day` of the earlier rows with the same key.
+
+    `cum_max().shift(1).over(key)` without the window's hash grouping (a tenth of the time at
+    a million events): each key's days are lifted above every earlier key's by a large
+    multiple of the key's rank, so one running maximum over all rows restarts at each key.
+    """
+    new_key = (pl.col(key) != pl.col(key).shift(1)).fill_null(True)
+    lift = new_key.cum_sum().cast(pl.Int64) * (1 << 32)
+    earlier = (day.cast(pl.Int64) + lift).cum_max().shift(1) - lift
+    return pl.when(new_key).then(None).otherwise(earlier).cast(pl.Date)
 
 
 def _timeline_problems(rows: pl.DataFrame, template: str, bound: str) -> list[ImportProblem]:
