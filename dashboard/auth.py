@@ -7,6 +7,8 @@ Usernames are case-insensitive (stored lower-case).
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,20 +20,46 @@ from sqlmodel import Session, col, select
 
 from dashboard import audit
 from dashboard.config import get_settings
+from dashboard.contract import AGENCY_CODES
 from dashboard.roles import ROLES, Principal, require
 from db.engine import session_scope
 from db.models import User, utcnow
 
 MIN_PASSWORD_LENGTH = 8
 
-#: demo accounts (one per role), created when settings.demo_accounts is on; README lists them
-DEMO_ACCOUNTS: dict[str, tuple[str, str]] = {
-    # username: (role, password)
-    "secretariat": ("secretariat", "demo-secretariat"),
-    "member": ("member", "demo-member"),
-    "spu": ("spu_head", "demo-spu-head"),
-    "observer": ("observer", "demo-observer"),
+
+@dataclass(frozen=True)
+class DemoAccount:
+    role: str
+    password: str
+    agency_code: str | None = None
+    email: str | None = None
+
+
+#: main agencies that get a demo addressee account `agency-<code>` (README lists them)
+DEMO_AGENCIES = ("PGO", "PROS_REGIONAL", "MVD_IID", "MVD_PENAL")
+DEMO_AGENCY_PASSWORD = "demo-agency"
+
+
+def _demo_agency_name(code: str) -> str:
+    return "agency-" + code.lower().replace("_", "-")
+
+
+#: demo accounts (one per role, one per main agency), created when settings.demo_accounts is on
+DEMO_ACCOUNTS: dict[str, DemoAccount] = {
+    "secretariat": DemoAccount("secretariat", "demo-secretariat", email="secretariat@example.org"),
+    "member": DemoAccount("member", "demo-member", email="member@example.org"),
+    "spu": DemoAccount("spu_head", "demo-spu-head", email="spu@example.org"),
+    "observer": DemoAccount("observer", "demo-observer", email="observer@example.org"),
+    **{
+        _demo_agency_name(code): DemoAccount(
+            "addressee", DEMO_AGENCY_PASSWORD, code, f"{_demo_agency_name(code)}@example.org"
+        )
+        for code in DEMO_AGENCIES
+    },
 }
+#: deliberately loose: one @, no spaces, a dot in the domain; the SMTP server has the last word
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 _hasher = PasswordHasher()
 # verified against when the username is unknown, so a wrong name costs as long as a wrong password
@@ -77,11 +105,38 @@ def _get(session: Session, username: str) -> User | None:
 
 def _public(user: User) -> dict[str, Any]:
     """What the audit log may say about an account (no hash, no full name)."""
-    return {"username": user.username, "role": user.role, "active": user.active}
+    return {
+        "username": user.username,
+        "role": user.role,
+        "agency_code": user.agency_code,
+        "email": user.email,
+        "active": user.active,
+    }
 
 
 def principal_of(user: User) -> Principal:
-    return Principal(user.username, user.role, user.full_name)
+    return Principal(user.username, user.role, user.full_name, user.agency_code)
+
+
+def _check_email(email: str | None) -> str | None:
+    value = (email or "").strip() or None
+    if value is not None and not _EMAIL.match(value):
+        raise AccountError(f"{value!r} is not an e-mail address")
+    return value
+
+
+def _check_agency(role: str, agency_code: str | None) -> str | None:
+    """An addressee is bound to exactly one agency; other roles to none."""
+    code = (agency_code or "").strip().upper() or None
+    if role == "addressee":
+        if code not in AGENCY_CODES:
+            raise AccountError(
+                f"an addressee account needs its agency code, one of {', '.join(AGENCY_CODES)}"
+            )
+        return code
+    if code is not None:
+        raise AccountError("only addressee accounts are bound to an agency")
+    return None
 
 
 def create_user(
@@ -92,16 +147,21 @@ def create_user(
     role: str,
     full_name: str | None = None,
     actor: Any = None,
+    email: str | None = None,
+    agency_code: str | None = None,
 ) -> Principal:
     """Create an account; `password=None` only for OIDC accounts (no password sign-in).
 
     `actor` (the secretariat member creating it, or None for the command line) is audited.
+    An `addressee` account needs `agency_code`, the agency it answers for.
     """
     name = _norm(username)
     if not name or len(name) > 64 or any(c.isspace() for c in name):
         raise AccountError("username must be 1-64 characters without spaces")
     if role not in ROLES:
         raise AccountError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
+    email = _check_email(email)
+    agency_code = _check_agency(role, agency_code)
     if password is not None:
         _check_password(password)
     with session_scope(engine) as s:
@@ -111,6 +171,8 @@ def create_user(
             username=name,
             full_name=full_name or None,
             role=role,
+            agency_code=agency_code,
+            email=email,
             password_hash=hash_password(password) if password is not None else None,
         )
         s.add(user)
@@ -265,14 +327,43 @@ def deactivate_user(*, engine: Engine, principal: Principal, username: str) -> N
     set_active(engine=engine, principal=principal, username=username, active=False)
 
 
-def set_role(*, engine: Engine, principal: Principal, username: str, role: str) -> None:
+def set_role(
+    *,
+    engine: Engine,
+    principal: Principal,
+    username: str,
+    role: str,
+    agency_code: str | None = None,
+) -> None:
     require(principal, "manage_accounts")
     if role not in ROLES:
         raise AccountError(f"unknown role {role!r}")
+    agency_code = _check_agency(role, agency_code)
     with session_scope(engine) as s:
         user = _require_user(s, username)
         before = _public(user)
         user.role = role
+        user.agency_code = agency_code
+        s.add(user)
+        audit.record(
+            s,
+            actor=principal,
+            action="update",
+            entity="user",
+            entity_id=user.username,
+            before=before,
+            after=_public(user),
+        )
+
+
+def set_email(*, engine: Engine, principal: Principal, username: str, email: str | None) -> None:
+    """The secretariat sets (or clears) an account's e-mail address, where reminders go."""
+    require(principal, "manage_accounts")
+    value = _check_email(email)
+    with session_scope(engine) as s:
+        user = _require_user(s, username)
+        before = _public(user)
+        user.email = value
         s.add(user)
         audit.record(
             s,
@@ -318,6 +409,8 @@ def list_users(*, engine: Engine, principal: Principal) -> pl.DataFrame:
             "username": [u.username for u in users],
             "full_name": [u.full_name for u in users],
             "role": [u.role for u in users],
+            "agency_code": [u.agency_code for u in users],
+            "email": [u.email for u in users],
             "active": [u.active for u in users],
             "locked": [bool((lk := _aware(u.locked_until)) and lk > now) for u in users],
             "last_login_at": [_aware(u.last_login_at) for u in users],
@@ -327,6 +420,8 @@ def list_users(*, engine: Engine, principal: Principal) -> pl.DataFrame:
             "username": pl.String,
             "full_name": pl.String,
             "role": pl.String,
+            "agency_code": pl.String,
+            "email": pl.String,
             "active": pl.Boolean,
             "locked": pl.Boolean,
             "last_login_at": pl.Datetime("us", "UTC"),
@@ -345,13 +440,19 @@ def ensure_demo_accounts(engine: Engine) -> list[str]:
     if not get_settings().demo_accounts:
         return []
     created = []
-    for username, (role, password) in DEMO_ACCOUNTS.items():
+    for username, demo in DEMO_ACCOUNTS.items():
         with Session(engine) as s:
             exists = _get(s, username) is not None
         if not exists:
             try:
                 create_user(
-                    engine=engine, username=username, password=password, role=role, actor="demo"
+                    engine=engine,
+                    username=username,
+                    password=demo.password,
+                    role=demo.role,
+                    email=demo.email,
+                    agency_code=demo.agency_code,
+                    actor="demo",
                 )
                 created.append(username)
             except AccountError:  # created meanwhile by another process

@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "dashboard.cli_admin",
     "dashboard.cli_i18n",
     "dashboard.cli_seed",
+    "dashboard.cli_remind",
 ]
 
 

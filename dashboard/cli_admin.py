@@ -19,6 +19,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("username")
     p.add_argument("--role", choices=ROLES, default="secretariat")
     p.add_argument("--full-name")
+    p.add_argument("--email", help="where reminders go")
+    p.add_argument(
+        "--agency",
+        metavar="CODE",
+        help="for --role addressee: the agency the account answers for (e.g. PGO, MVD_IID)",
+    )
     src = p.add_mutually_exclusive_group()
     src.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     src.add_argument(
@@ -73,6 +79,8 @@ def cmd_create_user(args: argparse.Namespace) -> int:
             password=password,
             role=args.role,
             full_name=args.full_name,
+            email=args.email,
+            agency_code=args.agency,
             actor="cli",
         )
     except AccountError as e:

@@ -62,6 +62,18 @@ class Settings(BaseSettings):
     import_max_xlsx_mb: int = 512
     #: ...or when the spreadsheet reader would need more than this many MB for its cells.
     import_memory_mb: int = 1024
+    #: An addressee reports on a recommendation within this many days of its issue (the
+    #: default reporting deadline; each recommendation may set its own).
+    reporting_days: int = 90
+    #: Largest attachment accepted, in megabytes (files are stored in the database).
+    attachment_max_mb: float = 10.0
+    #: E-mail reminders (`oversight remind`): the SMTP server and the sender address.
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_from: str | None = None
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
 
 
 @lru_cache(maxsize=1)

@@ -69,6 +69,7 @@ PAGES: tuple[PageSpec, ...] = (
         ":material/track_changes:",
         SEC_COMMITTEE,
         "view_tracker",
+        ("addressee",),
     ),
     PageSpec(
         "pages/public.py",

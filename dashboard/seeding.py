@@ -26,19 +26,23 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import Engine, delete, func, or_
+from sqlalchemy import Engine, delete, func, or_, update
 from sqlmodel import Session, col, select
 
 import seed.synthetic as synthetic_module
 from db.engine import bump_version, session_scope
 from db.models import (
+    Attachment,
     Case,
     CommitteeSession,
     DocketComment,
     DocketEntry,
     Event,
+    ProgressReport,
     Recommendation,
     RecommendationUpdate,
+    ReminderSent,
+    Submission,
 )
 
 #: the report's cases (seed/documented/cases.csv, events.csv), found beside seed/synthetic.py
@@ -163,6 +167,26 @@ def remove_synthetic(engine: Engine) -> int:
                 col(DocketEntry.session_id).in_(seed_sessions_q),
             )
         )
+        for owner_kind, table in (
+            ("report", ProgressReport),
+            ("submission", Submission),
+            ("assessment", RecommendationUpdate),
+        ):
+            owned = select(table.id).where(col(table.recommendation_id).in_(recs))
+            s.exec(
+                delete(Attachment).where(
+                    col(Attachment.owner_kind) == owner_kind, col(Attachment.owner_id).in_(owned)
+                )
+            )  # type: ignore[call-overload]
+        # corrections point at what they correct: clear the links before deleting the rows
+        for table in (ProgressReport, RecommendationUpdate):
+            s.exec(
+                update(table).where(col(table.recommendation_id).in_(recs)).values(corrects_id=None)
+            )  # type: ignore[call-overload]
+        s.exec(delete(ReminderSent).where(col(ReminderSent.recommendation_id).in_(recs)))  # type: ignore[call-overload]
+        s.exec(delete(ReminderSent).where(col(ReminderSent.session_id).in_(seed_sessions_q)))  # type: ignore[call-overload]
+        s.exec(delete(ProgressReport).where(col(ProgressReport.recommendation_id).in_(recs)))  # type: ignore[call-overload]
+        s.exec(delete(Submission).where(col(Submission.recommendation_id).in_(recs)))  # type: ignore[call-overload]
         s.exec(
             delete(RecommendationUpdate).where(
                 col(RecommendationUpdate.recommendation_id).in_(recs)

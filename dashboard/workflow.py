@@ -38,7 +38,7 @@ from dashboard import audit
 from dashboard.contract import AGENCY_CODES, half_year_bounds, half_year_label, region_codes
 from dashboard.exporter import workbook
 from dashboard.i18n import N_, t
-from dashboard.roles import Principal, can, require
+from dashboard.roles import Principal, can, require, sees_agency
 from db.engine import bump_version, session_scope
 from db.models import (
     AuditLog,
@@ -1200,17 +1200,38 @@ def record_status(
         return rec
 
 
+def sees_case_reference(principal: Principal) -> bool:
+    """The committee sees every case-level recommendation's case; an addressee (and an SPU
+    head) that of its own agency's (it sees no other); an observer none."""
+    return can(principal, "view_sessions") or principal.agency is not None
+
+
+def readable_text(principal: Principal, rec: Recommendation) -> str | None:
+    """A recommendation's text as `principal` may read it: the original for the committee and
+    the agency it is addressed to, otherwise only the copy the secretariat published."""
+    if can(principal, "view_unpublished") or principal.agency == rec.addressee:
+        return rec.text
+    return rec.public_text if rec.published_at is not None else None
+
+
+def readable_evidence(principal: Principal, u: RecommendationUpdate) -> str | None:
+    """An assessment's evidence: the committee reads it, everyone else its published copy."""
+    if can(principal, "view_unpublished"):
+        return u.evidence
+    return u.public_text if u.published_at is not None else None
+
+
 def get_recommendation(
     *, engine: Engine, principal: Principal, recommendation_id: int
 ) -> Recommendation:
     require(principal, "view_tracker")
     with Session(engine) as s:
         rec = s.get(Recommendation, recommendation_id)
-        if rec is None:
+        if rec is None or not sees_agency(principal, rec.addressee):
             raise NotFound(f"no recommendation {recommendation_id}")
-        if rec.kind == "case" and not can(principal, "view_sessions"):
+        if rec.kind == "case" and not sees_case_reference(principal):
             rec = rec.model_copy(update={"case_id": None})
-        return rec
+        return rec.model_copy(update={"text": readable_text(principal, rec)})
 
 
 HISTORY_SCHEMA: dict[str, Any] = {
@@ -1229,9 +1250,13 @@ def history_frame(
     """Follow-up history, oldest first per recommendation (status_date, then when recorded)."""
     require(principal, "view_tracker")
     with Session(engine) as s:
-        q = select(RecommendationUpdate)
+        q = select(RecommendationUpdate).join(
+            Recommendation, col(Recommendation.id) == col(RecommendationUpdate.recommendation_id)
+        )
         if recommendation_ids is not None:
             q = q.where(col(RecommendationUpdate.recommendation_id).in_(list(recommendation_ids)))
+        if principal.agency is not None:
+            q = q.where(col(Recommendation.addressee) == principal.agency)
         rows = s.exec(
             q.order_by(
                 col(RecommendationUpdate.recommendation_id),
@@ -1246,8 +1271,9 @@ def history_frame(
                 "recommendation_id": u.recommendation_id,
                 "status": u.status,
                 "status_date": u.status_date,
-                "evidence": u.evidence,
-                "recorded_by": u.recorded_by,
+                "evidence": readable_evidence(principal, u),
+                # staff usernames are for the committee only
+                "recorded_by": u.recorded_by if can(principal, "view_unpublished") else None,
                 "recorded_at": u.recorded_at,
             }
             for u in rows
@@ -1305,12 +1331,13 @@ def tracker_frame(
 ) -> pl.DataFrame:
     """All recommendations across sessions (overdue first, then by due date), filtered.
 
-    Case-level recommendations carry their case_id only for committee roles; the observer sees
-    the recommendation's text and follow-up, never the case reference.
+    Case-level recommendations carry their case_id for the committee and the addressee; the
+    observer never sees the case reference, and free text only once it is published. An
+    addressee (or SPU head) gets its own agency's recommendations only.
     """
     require(principal, "view_tracker")
     today = today or _today()
-    committee = can(principal, "view_sessions")
+    case_refs = sees_case_reference(principal)
     with Session(engine) as s:
         q = select(Recommendation, CommitteeSession).join(
             CommitteeSession, col(CommitteeSession.id) == col(Recommendation.session_id)
@@ -1321,6 +1348,8 @@ def tracker_frame(
             q = q.where(col(Recommendation.addressee).in_(list(addressees)))
         if session_ids:
             q = q.where(col(Recommendation.session_id).in_(list(session_ids)))
+        if principal.agency is not None:
+            q = q.where(col(Recommendation.addressee) == principal.agency)
         pairs = s.exec(q).all()
         n_updates = dict(
             s.exec(  # type: ignore[call-overload]
@@ -1344,9 +1373,9 @@ def tracker_frame(
                 "session_date": sess.session_date,
                 "period": sess.period,
                 "kind": r.kind,
-                "case_id": r.case_id if committee else None,
+                "case_id": r.case_id if case_refs else None,
                 "addressee": r.addressee,
-                "text": r.text,
+                "text": readable_text(principal, r),
                 "due_date": r.due_date,
                 "target_indicator": r.target_indicator,
                 "target_region": r.target_region,
@@ -1388,6 +1417,8 @@ def export_tracker_xlsx(
         .map_elements(t, return_dtype=pl.String),
         pl.col("recorded_at").dt.replace_time_zone(None),
     )
+    if not can(principal, "view_unpublished"):
+        hist = hist.drop("recorded_by")  # no staff usernames outside the committee
     buf = io.BytesIO()
     with workbook(buf) as wb:
         recs.write_excel(wb, worksheet="recommendations", autofit=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -132,7 +132,16 @@ class DocketComment(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class Recommendation(SQLModel, table=True):
+class Published(SQLModel):
+    """Publication state of one free text: observers see `public_text` (the secretariat's
+    reviewed, possibly redacted copy) once `published_at` is set, and never the original."""
+
+    public_text: str | None = Field(default=None, sa_type=Text)
+    published_at: datetime | None = None
+    published_by: str | None = None
+
+
+class Recommendation(Published, table=True):
     __tablename__ = "recommendation"
     id: int | None = Field(default=None, primary_key=True)
     session_id: int = Field(foreign_key="committee_session.id", index=True)
@@ -152,10 +161,14 @@ class Recommendation(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     #: optimistic concurrency: a save must name the version it read
     version: int = 1
+    #: the addressee reports on its progress by this day (default: issue + reporting_days)
+    reporting_deadline: date | None = None
 
 
-class RecommendationUpdate(SQLModel, table=True):
-    """Append-only history of a recommendation's follow-up."""
+class RecommendationUpdate(Published, table=True):
+    """The committee's assessment: append-only history of a recommendation's follow-up.
+
+    A correction is a new entry naming the entry it corrects (`corrects_id`)."""
 
     __tablename__ = "recommendation_update"
     id: int | None = Field(default=None, primary_key=True)
@@ -165,6 +178,79 @@ class RecommendationUpdate(SQLModel, table=True):
     evidence: str | None = Field(default=None, sa_column=Column(Text))
     recorded_by: str
     recorded_at: datetime = Field(default_factory=utcnow)
+    corrects_id: int | None = Field(default=None, foreign_key="recommendation_update.id")
+
+
+class ProgressReport(Published, table=True):
+    """An addressee's report on a recommendation: never edited; a correction is a new report
+    naming the one it corrects."""
+
+    __tablename__ = "progress_report"
+    id: int | None = Field(default=None, primary_key=True)
+    recommendation_id: int = Field(foreign_key="recommendation.id", index=True)
+    #: the agency reporting (the addressee's agency code)
+    agency: str = Field(foreign_key="agency.code", index=True)
+    #: claimed status: in_progress, implemented, partly_implemented, not_implemented
+    claimed_status: str
+    report_date: date
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    #: why it was not implemented (required for not_implemented)
+    reason: str | None = Field(default=None, sa_type=Text)
+    corrects_id: int | None = Field(default=None, foreign_key="progress_report.id")
+    #: submitted after the recommendation's reporting deadline
+    late: bool = False
+    submitted_by: str
+    submitted_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class Submission(Published, table=True):
+    """A civil-society observer's comment with evidence on a recommendation."""
+
+    __tablename__ = "submission"
+    id: int | None = Field(default=None, primary_key=True)
+    recommendation_id: int = Field(foreign_key="recommendation.id", index=True)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    submitted_by: str
+    submitted_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class Attachment(SQLModel, table=True):
+    """A file attached to a report, submission or assessment; bytes kept in the database so
+    every replica serves the same file. Type checked by content; SHA-256 kept."""
+
+    __tablename__ = "attachment"
+    __table_args__ = (Index("ix_attachment_owner", "owner_kind", "owner_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    #: report, submission or assessment
+    owner_kind: str = Field(max_length=16)
+    owner_id: int
+    filename: str
+    content_type: str
+    size: int
+    sha256: str = Field(max_length=64, index=True)
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    #: observers may download it once its text is published and this is set
+    published: bool = False
+    uploaded_by: str
+    uploaded_at: datetime = Field(default_factory=utcnow)
+
+
+class ReminderSent(SQLModel, table=True):
+    """One e-mail reminder sent; `key` makes each reminder go out once."""
+
+    __tablename__ = "reminder_sent"
+    id: int | None = Field(default=None, primary_key=True)
+    #: e.g. "deadline:12:agency-pgo:2026-03-01" (kind, subject, recipient, the date it is about)
+    key: str = Field(unique=True, index=True, max_length=200)
+    #: addressee_deadline, addressee_due, escalation, session
+    kind: str = Field(max_length=32)
+    recipient: str = Field(max_length=64)
+    email: str
+    language: str = Field(max_length=8)
+    recommendation_id: int | None = Field(default=None, foreign_key="recommendation.id")
+    session_id: int | None = Field(default=None, foreign_key="committee_session.id")
+    subject: str
+    sent_at: datetime = Field(default_factory=utcnow)
 
 
 class User(SQLModel, table=True):
@@ -172,7 +258,10 @@ class User(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(unique=True, index=True, max_length=64)
     full_name: str | None = None
-    role: str  # secretariat, member, spu_head, observer
+    role: str  # secretariat, member, spu_head, observer, addressee
+    #: the agency an addressee answers for (an SPU head answers for "SPU")
+    agency_code: str | None = Field(default=None, foreign_key="agency.code", max_length=32)
+    email: str | None = None
     password_hash: str | None = None
     language: str | None = None
     active: bool = True

@@ -5,7 +5,8 @@ import streamlit as st
 
 from dashboard import auth
 from dashboard.config import get_settings
-from dashboard.i18n import t
+from dashboard.contract import AGENCY_CODES
+from dashboard.i18n import label, t
 from dashboard.roles import ROLES
 from dashboard.ui import engine, page_header
 from dashboard.ui.auth import require_page, role_label
@@ -31,6 +32,8 @@ st.dataframe(
             "username": t("Username"),
             "full_name": t("Full name"),
             "role": t("Role"),
+            "agency_code": t("Agency"),
+            "email": t("E-mail"),
             "active": t("Active"),
             "locked": t("Locked"),
             "last_login_at": t("Last sign-in"),
@@ -42,7 +45,9 @@ st.dataframe(
     width="stretch",
 )
 names = users["username"].to_list()
-create, reset, active = st.tabs([t("New account"), t("Reset password"), t("Deactivate")])
+create, reset, mail, active = st.tabs(
+    [t("New account"), t("Reset password"), t("E-mail"), t("Deactivate")]
+)
 
 with create, st.form("acc_create", clear_on_submit=True):
     username = st.text_input(t("Username"), key="acc_new_username")
@@ -51,6 +56,15 @@ with create, st.form("acc_create", clear_on_submit=True):
     role = st.selectbox(
         t("Role"), ROLES[::-1], key="acc_new_role", format_func=lambda r: t(role_label(r))
     )
+    agency = st.selectbox(
+        t("Agency (addressee accounts only)"),
+        AGENCY_CODES,
+        index=None,
+        key="acc_new_agency",
+        format_func=lambda c: label("agency", c),
+        placeholder="—",
+    )
+    email = st.text_input(t("E-mail"), key="acc_new_email", help=t("Where reminders are sent."))
     password = st.text_input(t("Password"), type="password", key="acc_new_password")
     st.caption(t("At least {n} characters.", n=auth.MIN_PASSWORD_LENGTH))
     if st.form_submit_button(t("Create the account"), type="primary"):
@@ -62,6 +76,8 @@ with create, st.form("acc_create", clear_on_submit=True):
                 password=password or (None if get_settings().auth_mode == "oidc" else ""),
                 role=role,
                 full_name=full_name,
+                email=email,
+                agency_code=agency if role == "addressee" else None,
                 actor=principal,
             )
         except auth.AccountError as e:
@@ -81,6 +97,18 @@ with reset, st.form("acc_reset", clear_on_submit=True):
             st.error(t("The password was not changed: {reason}", reason=str(e)))
         else:
             _done(t("New password set for {user}.", user=who))
+            st.rerun()
+
+with mail, st.form("acc_mail"):
+    who = st.selectbox(t("Account"), names, key="acc_mail_user")
+    address = st.text_input(t("E-mail"), key="acc_mail_address")
+    if st.form_submit_button(t("Save the e-mail address")) and who:
+        try:
+            auth.set_email(engine=eng, principal=principal, username=who, email=address)
+        except auth.AccountError as e:
+            st.error(t("The e-mail address was not saved: {reason}", reason=str(e)))
+        else:
+            _done(t("Account {user} updated.", user=who))
             st.rerun()
 
 with active:

@@ -59,6 +59,7 @@ shown = frame.with_columns(
     .otherwise(pl.lit(""))
     .alias("overdue_by"),
     pl.col("target_indicator").map_elements(indicator_name, return_dtype=pl.String),
+    pl.col("text").fill_null(t("(not published yet)")),
     *(pl.col(c).dt.to_string("%Y-%m-%d").fill_null("—") for c in ("status_date", "due_date")),
 ).select(
     "id",

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from dashboard import audit, auth, casefile, public, workflow
+from dashboard import accountability, audit, auth, casefile, public, workflow
 from dashboard.roles import PERMISSIONS, ROLES, AccessDenied, Principal
 from tests.conftest import EXAMPLES
 
@@ -70,6 +70,44 @@ CALLS: list[tuple[str, str, Call]] = [
         "view_tracker",
         lambda e, p, d: workflow.tracker_frame(engine=e, principal=p),
     ),
+    (
+        "accountability.submit_report",
+        "submit_report",
+        lambda e, p, d: accountability.submit_report(
+            engine=e,
+            principal=p,
+            recommendation_id=1,
+            claimed_status="implemented",
+            report_date=date(2016, 1, 1),
+            text="all done, nothing left",
+        ),
+    ),
+    (
+        "accountability.submit_evidence",
+        "submit_evidence",
+        lambda e, p, d: accountability.submit_evidence(
+            engine=e, principal=p, recommendation_id=1, text="our monitoring says otherwise"
+        ),
+    ),
+    (
+        "accountability.publish",
+        "publish_texts",
+        lambda e, p, d: accountability.publish(
+            engine=e, principal=p, kind="report", item_id=1, public_text="published"
+        ),
+    ),
+    (
+        "accountability.pending_publication",
+        "publish_texts",
+        lambda e, p, d: accountability.pending_publication(engine=e, principal=p),
+    ),
+    (
+        "auth.set_email",
+        "manage_accounts",
+        lambda e, p, d: auth.set_email(
+            engine=e, principal=p, username="victim", email="attacker@example.org"
+        ),
+    ),
 ]
 
 
@@ -87,7 +125,8 @@ def loaded(engine: Engine) -> Engine:
 def test_refused_unless_role_holds_permission(
     loaded: Engine, tmp_path: Path, role: str | None, name: str, permission: str, call: Call
 ) -> None:
-    principal = Principal("someone", role) if role else None
+    agency = "PGO" if role == "addressee" else None
+    principal = Principal("someone", role, agency_code=agency) if role else None
     allowed = role in PERMISSIONS[permission]
     if not allowed:
         with pytest.raises(AccessDenied):

@@ -7,11 +7,12 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import Engine, inspect, text
+from sqlmodel import Session, select
 
 from dashboard import auth
 from dashboard.config import get_settings
 from dashboard.roles import AccessDenied, Principal
-from db.models import utcnow
+from db.models import AuditLog, utcnow
 
 SECRET = "Correct-Horse-42"
 SEC = Principal("boss", "secretariat")
@@ -166,8 +167,17 @@ def test_demo_accounts_one_per_role(engine: Engine, monkeypatch: pytest.MonkeyPa
     created = auth.ensure_demo_accounts(engine)
     assert sorted(created) == sorted(auth.DEMO_ACCOUNTS)
     assert auth.ensure_demo_accounts(engine) == []
-    for username, (role, password) in auth.DEMO_ACCOUNTS.items():
-        assert auth.authenticate(engine=engine, username=username, password=password).role == role
+    for username, demo in auth.DEMO_ACCOUNTS.items():
+        p = auth.authenticate(engine=engine, username=username, password=demo.password)
+        assert (p.role, p.agency_code) == (demo.role, demo.agency_code)
+    users = auth.list_users(engine=engine, principal=Principal("boss", "secretariat"))
+    pgo = users.filter(users["username"] == "agency-pgo").row(0, named=True)
+    assert (pgo["role"], pgo["agency_code"], pgo["email"]) == (
+        "addressee",
+        "PGO",
+        "agency-pgo@example.org",
+    )
+    assert users.filter(users["username"] == "spu")["email"].item() == "spu@example.org"
     monkeypatch.setenv("OVERSIGHT_DEMO_ACCOUNTS", "false")
     get_settings.cache_clear()
     assert auth.ensure_demo_accounts(engine) == []
@@ -182,3 +192,37 @@ def test_oidc_email_maps_to_account(engine: Engine) -> None:
     # an OIDC-only account has no password to sign in with
     with pytest.raises(auth.SignInError):
         auth.authenticate(engine=engine, username="a.nur@example.kz", password="")
+
+
+def test_addressee_is_bound_to_one_agency(engine: Engine) -> None:
+    with pytest.raises(auth.AccountError, match="agency code"):
+        auth.create_user(engine=engine, username="x", password=SECRET, role="addressee")
+    with pytest.raises(auth.AccountError, match="only addressee"):
+        auth.create_user(
+            engine=engine, username="y", password=SECRET, role="member", agency_code="PGO"
+        )
+    p = auth.create_user(
+        engine=engine,
+        username="pgo1",
+        password=SECRET,
+        role="addressee",
+        agency_code="pgo",
+        email="pgo1@example.org",
+    )
+    assert (p.agency_code, p.agency) == ("PGO", "PGO")
+    assert auth.authenticate(engine=engine, username="pgo1", password=SECRET) == p
+
+
+def test_email_is_checked_set_and_audited(engine: Engine) -> None:
+    boss = Principal("boss", "secretariat")
+    with pytest.raises(auth.AccountError, match="not an e-mail"):
+        auth.create_user(engine=engine, username="z", password=SECRET, role="member", email="z@")
+    _user(engine)
+    auth.set_email(engine=engine, principal=boss, username="aigul", email="aigul@example.org")
+    users = auth.list_users(engine=engine, principal=boss)
+    assert users.filter(users["username"] == "aigul")["email"].item() == "aigul@example.org"
+    with Session(engine) as s:
+        row = s.exec(
+            select(AuditLog).where(AuditLog.entity == "user", AuditLog.action == "update")
+        ).one()
+    assert "aigul@example.org" in (row.after_json or "")

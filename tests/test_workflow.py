@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from dashboard import accountability as acc
 from dashboard import workflow as wf
 from dashboard.importer import import_files
 from dashboard.indicators import compute_indicators
@@ -331,11 +332,16 @@ def test_follow_up_history_is_append_only_and_ordered(loaded: Engine) -> None:
         expected_version=2,
     )
     assert (rec.status, rec.status_date, rec.version) == ("in_progress", date(2013, 5, 1), 3)
-    hist = wf.history_frame(engine=loaded, principal=OBS, recommendation_ids=[rid])
+    hist = wf.history_frame(engine=loaded, principal=MEM, recommendation_ids=[rid])
     assert hist["status"].to_list() == ["issued", "acknowledged", "in_progress"]
     assert hist["status_date"].to_list() == [SESSION_DAY, date(2013, 3, 1), date(2013, 5, 1)]
     assert hist["evidence"].to_list() == [None, "Letter of the PGO", None]
     assert hist["recorded_by"].to_list() == ["sec"] * 3
+    # the observer sees the statuses, but no unpublished evidence and no staff usernames
+    seen = wf.history_frame(engine=loaded, principal=OBS, recommendation_ids=[rid])
+    assert seen["status"].to_list() == ["issued", "acknowledged", "in_progress"]
+    assert seen["evidence"].to_list() == [None, None, None]
+    assert seen["recorded_by"].to_list() == [None] * 3
 
     # a save from a stale page is refused, names who changed it, and writes nothing
     with pytest.raises(wf.StaleEdit) as e:
@@ -535,7 +541,67 @@ def test_tracker_filters_overdue_and_observer_view(loaded: Engine) -> None:
     assert sheet.height == 4 and sheet["case_id"].null_count() == 4
     hist = pl.read_excel(xlsx, sheet_name="follow-up")
     assert hist.height == 5  # four "issued" and one "implemented"
+    # nothing unpublished, no staff usernames
+    assert hist["evidence"].null_count() == 5 and "recorded_by" not in hist.columns
+    assert sheet["text"].null_count() == 4
+    with Session(loaded) as s:
+        entry = s.exec(
+            select(RecommendationUpdate).where(RecommendationUpdate.status == "implemented")
+        ).one()
+    assert entry.id is not None
+    acc.publish(
+        engine=loaded,
+        principal=SEC,
+        kind="assessment",
+        item_id=entry.id,
+        public_text="Instruction No. 5",
+    )
+    acc.publish(
+        engine=loaded,
+        principal=SEC,
+        kind="recommendation",
+        item_id=done,
+        public_text="PGO: instruct",
+    )
+    xlsx = wf.export_tracker_xlsx(engine=loaded, principal=OBS, today=today, overdue_only=False)
+    hist = pl.read_excel(xlsx, sheet_name="follow-up")
     assert "Instruction No. 5" in hist["evidence"].to_list()
+    sheet = pl.read_excel(xlsx, sheet_name="recommendations")
+    assert sheet["text"].drop_nulls().to_list() == ["PGO: instruct"]
+    staff = pl.read_excel(
+        wf.export_tracker_xlsx(engine=loaded, principal=MEM, today=today), sheet_name="follow-up"
+    )
+    assert staff["recorded_by"].to_list() == ["sec"] * 5
+
+
+def test_addressee_sees_its_own_agency_only(loaded: Engine) -> None:
+    sid = _session(loaded)
+    docket = wf.docket_frame(engine=loaded, principal=SEC, session_id=sid)
+    mine = _systemic(loaded, sid, addressee="PGO", text="PGO to instruct prosecutors on this")
+    case_rec = wf.create_recommendation(
+        engine=loaded,
+        principal=SEC,
+        session_id=sid,
+        kind="case",
+        case_id=docket["case_id"][0],
+        addressee="PGO",
+        text="Reopen the investigation and question the officers",
+        due_date=None,
+    ).id
+    theirs = _systemic(loaded, sid, addressee="MVD_IID")
+    pgo = Principal("agency-pgo", "addressee", agency_code="PGO")
+    frame = wf.tracker_frame(engine=loaded, principal=pgo)
+    assert set(frame["id"]) == {mine, case_rec} and set(frame["addressee"]) == {"PGO"}
+    # its own recommendation's text and case reference, nothing of another agency's
+    assert frame.filter(pl.col("id") == case_rec)["case_id"].item() == docket["case_id"][0]
+    assert frame.filter(pl.col("id") == mine)["text"].item().startswith("PGO to instruct")
+    with pytest.raises(wf.NotFound):
+        wf.get_recommendation(engine=loaded, principal=pgo, recommendation_id=theirs)
+    assert wf.history_frame(engine=loaded, principal=pgo)[
+        "recommendation_id"
+    ].unique().sort().to_list() == sorted([mine, case_rec])
+    spu = wf.tracker_frame(engine=loaded, principal=SPU)
+    assert spu.is_empty()  # nothing addressed to the SPU here
 
 
 def test_before_after_of_the_targeted_indicator(loaded: Engine) -> None:

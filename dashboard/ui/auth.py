@@ -127,6 +127,7 @@ ROLE_LABELS = {
     "member": N_("Committee member"),
     "spu_head": N_("SPU head"),
     "observer": N_("Observer"),
+    "addressee": N_("Addressee"),
 }
 
 

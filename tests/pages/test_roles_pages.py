@@ -89,9 +89,15 @@ def leaked(text: str) -> list[str]:
     return [n for n in NAMES if n.lower() in low] + re.findall(r"Person \d+", text)
 
 
+#: the agency of the addressee account the pages are tried with
+AGENCY = "PROS_REGIONAL"
+
+
 def run_page(path: str, role: str) -> AppTest:
     at = AppTest.from_file(str(ROOT / path), default_timeout=90)
-    at.session_state["principal"] = Principal(f"test-{role}", role)
+    at.session_state["principal"] = Principal(
+        f"test-{role}", role, agency_code=AGENCY if role == "addressee" else None
+    )
     at.session_state["ctl_period"] = PERIOD
     at.session_state["case_id"] = NAMED_CASE
     at.session_state["language"] = "en"
@@ -113,8 +119,21 @@ def test_page_for_role(app_db: Engine, path: str, role: str) -> None:
         assert at.title, f"{path} shows no title for {role}"
     else:
         assert "role does not give access" in errors
-    if role in ("observer", "spu_head"):
+    if role in ("observer", "spu_head", "addressee"):
         assert leaked(rendered_text(at)) == []
+
+
+def test_addressee_tracker_lists_its_own_agency_only(app_db: Engine) -> None:
+    from dashboard.i18n import label, set_language
+    from dashboard.seeding import seed_sessions
+
+    seed_sessions(app_db)  # the demo sessions: recommendations to PGO, SPU, MVD_IID, PROS_REGIONAL
+    at = run_page("pages/tracker.py", "addressee")
+    assert not at.exception, [e.value for e in at.exception]
+    table = at.dataframe[0].value
+    set_language("en")
+    assert len(table) > 0 and set(table["addressee"]) == {label("agency", AGENCY)}
+    assert leaked(rendered_text(at)) == []
 
 
 def test_the_name_search_finds_names_when_they_are_shown(app_db: Engine) -> None:
