@@ -106,6 +106,33 @@ def _record(s: Session, **fields: Any) -> None:
     bump_version(s)
 
 
+def _file_with(
+    s: Session,
+    principal: Principal,
+    row: ProgressReport | Submission,
+    *,
+    owner_kind: str,
+    uploads: Sequence[attachments.Upload],
+    after: dict[str, Any],
+) -> None:
+    """Add a new report or submission with its files, audited (lengths only, never the text)."""
+    s.add(row)
+    s.flush()
+    assert row.id is not None
+    files = attachments.add(
+        s, principal=principal, owner_kind=owner_kind, owner_id=row.id, uploads=uploads
+    )
+    _record(
+        s,
+        actor=principal,
+        action="create",
+        entity=row.__tablename__,
+        entity_id=row.id,
+        after=after,
+        detail=f"chars={len(row.text)} files={len(files)}",
+    )
+
+
 def _upload_problems(uploads: Sequence[attachments.Upload]) -> list[wf.Problem]:
     return attachments.check(uploads)
 
@@ -176,18 +203,12 @@ def submit_report(
             late=today > reporting_deadline(rec, sess.session_date),
             submitted_by=principal.username,
         )
-        s.add(report)
-        s.flush()
-        assert report.id is not None
-        files = attachments.add(
-            s, principal=principal, owner_kind="report", owner_id=report.id, uploads=uploads
-        )
-        _record(
+        _file_with(
             s,
-            actor=principal,
-            action="create",
-            entity="progress_report",
-            entity_id=report.id,
+            principal,
+            report,
+            owner_kind="report",
+            uploads=uploads,
             after={
                 "recommendation_id": recommendation_id,
                 "claimed_status": claimed_status,
@@ -195,7 +216,6 @@ def submit_report(
                 "corrects_id": corrects_id,
                 "late": report.late,
             },
-            detail=f"chars={len(body)} files={len(files)}",
         )
         return report
 
@@ -226,20 +246,13 @@ def submit_evidence(
         sub = Submission(
             recommendation_id=recommendation_id, text=body, submitted_by=principal.username
         )
-        s.add(sub)
-        s.flush()
-        assert sub.id is not None
-        files = attachments.add(
-            s, principal=principal, owner_kind="submission", owner_id=sub.id, uploads=uploads
-        )
-        _record(
+        _file_with(
             s,
-            actor=principal,
-            action="create",
-            entity="submission",
-            entity_id=sub.id,
+            principal,
+            sub,
+            owner_kind="submission",
+            uploads=uploads,
             after={"recommendation_id": recommendation_id},
-            detail=f"chars={len(body)} files={len(files)}",
         )
         return sub
 

@@ -304,13 +304,20 @@ def reset_password(
 
 def set_active(*, engine: Engine, principal: Principal, username: str, active: bool) -> None:
     """Deactivate (or reactivate) an account; one cannot deactivate oneself."""
+    if not active and _norm(username) == _norm(principal.username):
+        require(principal, "manage_accounts")
+        raise AccountError("you cannot deactivate your own account")
+    _update_user(engine, principal, username, active=active)
+
+
+def _update_user(engine: Engine, principal: Principal, username: str, **values: Any) -> None:
+    """Set some fields of an account (secretariat only), audited with before and after."""
     require(principal, "manage_accounts")
     with session_scope(engine) as s:
         user = _require_user(s, username)
-        if not active and user.username == _norm(principal.username):
-            raise AccountError("you cannot deactivate your own account")
         before = _public(user)
-        user.active = active
+        for name, value in values.items():
+            setattr(user, name, value)
         s.add(user)
         audit.record(
             s,
@@ -338,42 +345,14 @@ def set_role(
     require(principal, "manage_accounts")
     if role not in ROLES:
         raise AccountError(f"unknown role {role!r}")
-    agency_code = _check_agency(role, agency_code)
-    with session_scope(engine) as s:
-        user = _require_user(s, username)
-        before = _public(user)
-        user.role = role
-        user.agency_code = agency_code
-        s.add(user)
-        audit.record(
-            s,
-            actor=principal,
-            action="update",
-            entity="user",
-            entity_id=user.username,
-            before=before,
-            after=_public(user),
-        )
+    code = _check_agency(role, agency_code)
+    _update_user(engine, principal, username, role=role, agency_code=code)
 
 
 def set_email(*, engine: Engine, principal: Principal, username: str, email: str | None) -> None:
     """The secretariat sets (or clears) an account's e-mail address, where reminders go."""
     require(principal, "manage_accounts")
-    value = _check_email(email)
-    with session_scope(engine) as s:
-        user = _require_user(s, username)
-        before = _public(user)
-        user.email = value
-        s.add(user)
-        audit.record(
-            s,
-            actor=principal,
-            action="update",
-            entity="user",
-            entity_id=user.username,
-            before=before,
-            after=_public(user),
-        )
+    _update_user(engine, principal, username, email=_check_email(email))
 
 
 def set_language(*, engine: Engine, username: str, language: str) -> None:
