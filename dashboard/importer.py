@@ -27,25 +27,23 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
-from typing import Any
 
 import fastexcel
 import polars as pl
-from sqlalchemy import Connection, Engine, Table, text
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, Engine, text
 from sqlmodel import Session
 
+from dashboard import bulk
 from dashboard import contract as c
 from dashboard.config import get_settings
 from dashboard.store import fetch_by_ids
 from dashboard.xlsxguard import Limits, XlsxProblem, check_xlsx
 from db.engine import bump_version
-from db.models import AuditLog, Case, Event, utcnow
+from db.models import AuditLog, utcnow
 
 Progress = Callable[[str, int, int], None]
-#: rows per INSERT executemany (and per progress report)
-CHUNK = 20_000
 #: the formula escape (see module docstring): a leading run of apostrophes before = + - @,
 #: TAB or CR (OWASP's list of characters a spreadsheet may read as the start of a formula)
 ESCAPED = r"^'+[=+\-@\t\r]"
@@ -793,7 +791,7 @@ def _import_raw(
                 raise ImportValidationError(problems)
             frames = _canonical(raw)
             result = _counts(frames, stored, names)
-            _write(conn, frames, progress)
+            _write(conn, frames, stored, progress)
             _record(conn, result, actor)
     except ImportValidationError as exc:
         _record_failure(engine, names, exc, actor)
@@ -841,7 +839,9 @@ def _counts(frames: ContractFrames, stored: _Stored, names: tuple[str, ...]) -> 
     )
 
 
-def _write(conn: Connection, frames: ContractFrames, progress: Progress | None) -> None:
+def _write(
+    conn: Connection, frames: ContractFrames, stored: _Stored, progress: Progress | None
+) -> None:
     now = utcnow()
     cases = frames.cases.with_columns(
         incident_on=c.imputed_date("incident_date"),
@@ -850,33 +850,12 @@ def _write(conn: Connection, frames: ContractFrames, progress: Progress | None) 
         updated_at=pl.lit(now),
     )
     events = frames.events.with_columns(event_on=c.imputed_date("event_date"))
-    _upsert(conn, Case.__table__, cases, ("case_id",), "cases", progress)  # type: ignore[attr-defined]
-    _upsert(conn, Event.__table__, events, ("case_id", "seq"), "events", progress)  # type: ignore[attr-defined]
-
-
-def _upsert(
-    conn: Connection,
-    table: Table,
-    frame: pl.DataFrame,
-    keys: tuple[str, ...],
-    stage: str,
-    progress: Progress | None,
-) -> None:
-    """INSERT ... ON CONFLICT (keys) DO UPDATE, executemany in chunks (SQLite, PostgreSQL)."""
-    dialects = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
-    insert = dialects.get(conn.dialect.name)
-    if insert is None:
-        raise NotImplementedError(f"import into {conn.dialect.name} is not supported")
-    stmt: Any = insert(table)  # the sqlite and postgresql Insert share this API
-    keep = set(keys) | {"imported_at"}
-    stmt = stmt.on_conflict_do_update(
-        index_elements=list(keys),
-        set_={n: stmt.excluded[n] for n in frame.columns if n not in keep},
-    )
-    total = frame.height
-    for start in range(0, total, CHUNK):
-        conn.execute(stmt, frame.slice(start, CHUNK).to_dicts())
-        _report(progress, stage, min(start + CHUNK, total), total)
+    for table, frame, keys, held, stage in (
+        ("case_file", cases, ("case_id",), stored.cases, "cases"),
+        ("event", events, ("case_id", "seq"), stored.events, "events"),
+    ):
+        report = None if progress is None else partial(progress, stage)
+        bulk.upsert(conn, table, frame, keys, keep=("imported_at",), stored=held, progress=report)
 
 
 def _record(conn: Connection, result: ImportResult, actor: str | None) -> None:
