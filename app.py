@@ -77,6 +77,7 @@ else:
                 title=t(spec.title),
                 icon=spec.icon,
                 default=principal.role in spec.default_for,
+                visibility="hidden" if spec.hidden else "visible",
             )
         )
     nav = st.navigation(sections, expanded=True)  # the whole menu, no 'View more'

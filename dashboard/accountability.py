@@ -33,6 +33,7 @@ from dashboard.roles import REPORTING_ROLES, AccessDenied, Principal, can, requi
 from db.engine import bump_version, session_scope
 from db.models import (
     Attachment,
+    Case,
     CommitteeSession,
     ProgressReport,
     Recommendation,
@@ -175,7 +176,11 @@ def submit_report(
             )
         )
     if claimed_status == "not_implemented" and not why:
-        problems.append(wf.Problem("reason", N_("Say why the recommendation was not implemented.")))
+        problems.append(
+            wf.Problem(
+                "not_implemented_reason", N_("Say why the recommendation was not implemented.")
+            )
+        )
     problems += _upload_problems(uploads)
     with session_scope(engine) as s:
         rec = _rec_for(s, principal, recommendation_id)
@@ -292,8 +297,9 @@ def publish(
     item_id: int,
     public_text: str,
     attachment_ids: Sequence[int] = (),
-) -> None:
-    """Publish one reviewed text for observers (its copy may redact names) and the chosen files.
+) -> int:
+    """Publish one reviewed text for observers (its copy may redact names) and the chosen files;
+    returns how many files were published with it.
 
     Publishing again replaces the published copy; the original is never changed.
     """
@@ -333,9 +339,10 @@ def publish(
             after={"published_at": row.published_at, "files": n_files},
             detail=f"redacted={body != wf._text(original)} chars={len(body)}",
         )
+        return n_files
 
 
-def withdraw(*, engine: Engine, principal: Principal, kind: str, item_id: int) -> None:
+def withdraw(*, engine: Engine, principal: Principal, kind: str, item_id: int) -> bool:
     """Take a published text (and its files) back from observers."""
     require(principal, "publish_texts")
     table = TEXT_KINDS[kind]
@@ -354,6 +361,7 @@ def withdraw(*, engine: Engine, principal: Principal, kind: str, item_id: int) -
                 f.published = False
                 s.add(f)
         _record(s, actor=principal, action="withdraw", entity=kind, entity_id=item_id)
+        return True
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -658,3 +666,93 @@ def pending_publication(*, engine: Engine, principal: Principal) -> pl.DataFrame
             "written_at": pl.Datetime("us", "UTC"),
         },
     ).sort("written_at")
+
+
+#: case facts an addressee (like an SPU head) sees for a case-level recommendation: no names,
+#: no narrative
+CASE_FACTS = (
+    "case_id",
+    "region",
+    "accused_agency",
+    "victim_status",
+    "place_type",
+    "allegations",
+    "harm",
+    "incident_date",
+    "complaint_date",
+)
+
+
+def case_facts(
+    *, engine: Engine, principal: Principal, recommendation_id: int
+) -> dict[str, Any] | None:
+    """The case behind a case-level recommendation, for those who may see its reference."""
+    require(principal, "view_tracker")
+    with Session(engine) as s:
+        rec = _rec_for(s, principal, recommendation_id)
+        if rec.case_id is None or not wf.sees_case_reference(principal):
+            return None
+        case = s.get(Case, rec.case_id)
+    if case is None:
+        return None
+    return {name: getattr(case, name) for name in CASE_FACTS}
+
+
+def tracker(
+    *, engine: Engine, principal: Principal, today: date | None = None, **filters: Any
+) -> pl.DataFrame:
+    """The tracker with both voices: the committee's latest assessment (`status`) beside the
+    agency's latest claim, the reporting deadline, late and missing reports, disagreements."""
+    today = today or _today()
+    frame = wf.tracker_frame(engine=engine, principal=principal, today=today, **filters)
+    voices = voices_frame(engine=engine, recommendation_ids=frame["id"].to_list(), today=today)
+    return frame.join(voices, on="id", how="left", maintain_order="left")
+
+
+TEXTS_SCHEMA: dict[str, Any] = {
+    "kind": pl.String,
+    "item_id": pl.Int64,
+    "no": pl.Int64,
+    "text": pl.String,
+    "public_text": pl.String,
+    "published_at": pl.Datetime("us", "UTC"),
+}
+
+
+def texts_of(*, engine: Engine, principal: Principal, recommendation_id: int) -> pl.DataFrame:
+    """Every free text of one recommendation with its publication state, for the secretariat's
+    review: the recommendation itself, then the assessments, reports and submissions."""
+    require(principal, "publish_texts")
+    out: list[dict[str, Any]] = []
+    with Session(engine) as s:
+        rec = _rec_for(s, principal, recommendation_id)
+        out.append(_text_row("recommendation", rec, 1, rec.text))
+        tables: tuple[tuple[str, Any, Any], ...] = (
+            ("assessment", RecommendationUpdate, RecommendationUpdate.recorded_at),
+            ("report", ProgressReport, ProgressReport.submitted_at),
+            ("submission", Submission, Submission.submitted_at),
+        )
+        for kind, table, order in tables:
+            rows = s.exec(
+                select(table)
+                .where(col(table.recommendation_id) == recommendation_id)
+                .order_by(col(order), col(table.id))
+            ).all()
+            for no, r in enumerate(rows, start=1):
+                body = r.evidence if kind == "assessment" else r.text
+                if kind == "report" and r.reason:
+                    body = f"{body}\n\n{r.reason}"
+                if body:
+                    out.append(_text_row(kind, r, no, body))
+    return pl.DataFrame(out, schema=TEXTS_SCHEMA)
+
+
+def _text_row(kind: str, row: Any, no: int, text: str) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "item_id": row.id,
+        "no": no,
+        "text": text,
+        "public_text": row.public_text,
+        "published_at": row.published_at,
+    }

@@ -20,6 +20,8 @@ class PageSpec:
     section: str  # English msgid
     permission: str
     default_for: tuple[str, ...] = ()  # roles whose start page this is
+    #: reached by links (e.g. from the tracker), not listed in the menu
+    hidden: bool = False
 
 
 SEC_INDICATORS = N_("Indicators")
@@ -70,6 +72,14 @@ PAGES: tuple[PageSpec, ...] = (
         SEC_COMMITTEE,
         "view_tracker",
         ("addressee",),
+    ),
+    PageSpec(
+        "pages/recommendation.py",
+        N_("Recommendation"),
+        ":material/assignment_turned_in:",
+        SEC_COMMITTEE,
+        "view_tracker",
+        hidden=True,
     ),
     PageSpec(
         "pages/public.py",

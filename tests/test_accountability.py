@@ -116,7 +116,12 @@ def test_report_problems_say_what_and_where(loop: Loop) -> None:
             text="short",
             uploads=[attachments.Upload("notes.txt", b"hello")],
         )
-    assert [p.field for p in err.value.problems] == ["report_date", "text", "reason", "attachments"]
+    assert [p.field for p in err.value.problems] == [
+        "report_date",
+        "text",
+        "not_implemented_reason",
+        "attachments",
+    ]
     assert (
         acc.voices_frame(engine=loop.engine, recommendation_ids=[loop.pgo_rec])["reports"][0] == 0
     )

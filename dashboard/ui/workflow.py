@@ -34,6 +34,12 @@ FIELD_LABELS: dict[str, str] = {
     "status_date": N_("Date of the update"),
     "evidence": N_("Evidence"),
     "session": N_("Session"),
+    "claimed_status": N_("Status you report"),
+    "report_date": N_("Date of the report"),
+    "not_implemented_reason": N_("Why it was not implemented"),
+    "corrects_id": N_("Corrects"),
+    "attachments": N_("Files"),
+    "public_text": N_("Text to publish"),
 }
 
 

@@ -1,0 +1,466 @@
+"""Streamlit blocks of the accountability loop: the recommendation's page (both voices on one
+timeline, files), the addressee's report form, civil society's submission form, and the
+secretariat's assessment and publication step."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import partial
+from typing import Any
+
+import polars as pl
+import streamlit as st
+
+from dashboard import accountability as acc
+from dashboard import attachments
+from dashboard.i18n import N_, format_date, indicator_name, label, t
+from dashboard.roles import Principal, can
+from dashboard.ui import _switch, engine
+from dashboard.ui.workflow import kind_label, run_write, status_label
+
+#: the recommendation shown on the recommendation's page (also ?id=N in its address)
+K_REC = "rec_page_id"
+K_REC_ASKED = "rec_page_asked"
+RECOMMENDATION_PAGE = "pages/recommendation.py"
+NOT_PUBLISHED = N_("(not published yet)")
+
+
+def uploads(files: list[Any] | None) -> list[attachments.Upload]:
+    """Streamlit's uploaded files as the domain's Uploads."""
+    return [attachments.Upload(f.name, f.getvalue()) for f in files or []]
+
+
+def recommendation_picker(principal: Principal, frame: pl.DataFrame) -> int | None:
+    """The recommendation to show: ?id=N from a tracker link, else the last one chosen."""
+    if frame.is_empty():
+        return None
+    ids = frame["id"].to_list()
+    ss = st.session_state
+    asked = st.query_params.get("id")
+    # a new address (a link followed) wins; the address this page wrote itself does not undo
+    # the reader's next choice in the select box
+    if asked != ss.get(K_REC_ASKED) and asked is not None and asked.isdigit():
+        if int(asked) in ids:
+            ss[K_REC] = int(asked)
+        ss[K_REC_ASKED] = asked
+    if ss.get(K_REC) not in ids:
+        ss[K_REC] = ids[0]
+    texts = dict(zip(frame["id"], frame["text"], strict=True))
+    chosen = st.selectbox(
+        t("Recommendation"),
+        ids,
+        key=K_REC,
+        format_func=lambda i: f"#{i} · {_short(texts[i])}",
+    )
+    st.query_params["id"] = st.session_state[K_REC_ASKED] = str(chosen)
+    return int(chosen)
+
+
+def _short(text: str | None, n: int = 90) -> str:
+    if text is None:
+        return t(NOT_PUBLISHED)
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def standing(row: dict[str, Any]) -> None:
+    """The recommendation's standing: both voices, deadlines; overdue and late stand out."""
+    assessed = status_label(row["status"])
+    claimed = status_label(row["latest_claim"]) if row["latest_claim"] else "—"
+    a, b, c, d = st.columns(4)
+    a.metric(t("Committee's assessment"), assessed)
+    b.metric(t("Agency's latest claim"), claimed)
+    c.metric(t("Report due"), format_date(row["reporting_deadline"]))
+    d.metric(t("To be implemented by"), format_date(row["due_date"]) or "—")
+    if row["overdue"]:
+        st.error(t("Overdue by {n} days.", n=row["days_overdue"]), icon=":material/alarm:")
+    if row["report_overdue"]:
+        st.error(
+            t(
+                "No report from the agency, due on {date}.",
+                date=format_date(row["reporting_deadline"]),
+            ),
+            icon=":material/mail:",
+        )
+    elif row["claim_late"]:
+        st.warning(t("The agency's report came after its deadline."), icon=":material/schedule:")
+    if row["disagree"]:
+        st.warning(
+            t(
+                "The agency claims “{claim}”; the committee assesses “{status}”.",
+                claim=claimed,
+                status=assessed,
+            ),
+            icon=":material/compare_arrows:",
+        )
+
+
+def facts(principal: Principal, rec_id: int) -> None:
+    """The case behind a case-level recommendation (no names), for those who may see it."""
+    f = acc.case_facts(engine=engine(), principal=principal, recommendation_id=rec_id)
+    if f is None:
+        return
+    st.markdown(
+        f"**{t('Case')}:** {f['case_id']} · {label('agency', f['accused_agency'])} · "
+        f"{label('harm', f['harm'])} · {t('complaint of {date}', date=format_date(f['complaint_date']))}"
+    )
+
+
+def _cell(r: dict[str, Any]) -> str:
+    head = f"#{r['no']}"
+    if r["status"]:
+        head += f" {status_label(r['status'])}"
+    bits = [head]
+    if r["corrects_no"]:
+        bits.append(t("corrects #{n}", n=r["corrects_no"]))
+    if r["corrected_by_no"]:
+        bits.append(t("corrected by #{n}", n=r["corrected_by_no"]))
+    if r["late"]:
+        bits.append(t("late"))
+    text = r["text"] if r["text"] is not None else t(NOT_PUBLISHED)
+    if r["reason"]:
+        text += " — " + r["reason"]
+    if r["files"]:
+        bits.append(t("files: {n}", n=r["files"]))
+    return " · ".join(bits) + "\n" + text
+
+
+def timeline(principal: Principal, rec_id: int) -> pl.DataFrame:
+    """Both histories (and civil society's submissions) on one timeline, side by side."""
+    line = acc.timeline(engine=engine(), principal=principal, recommendation_id=rec_id)
+    st.subheader(t("Timeline"))
+    if line.is_empty():
+        st.info(t("Nothing recorded yet."))
+        return line
+    cells = line.with_columns(
+        pl.struct(line.columns).map_elements(_cell, return_dtype=pl.String).alias("cell")
+    )
+    table = cells.select(
+        pl.col("on").map_elements(format_date, return_dtype=pl.String),
+        *(
+            pl.when(pl.col("voice") == voice)
+            .then(pl.col("cell"))
+            .otherwise(pl.lit(""))
+            .alias(voice)
+            for voice in acc.VOICE_LABELS
+        ),
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        key="rec_timeline",
+        width="stretch",
+        column_config={
+            "on": st.column_config.TextColumn(t("Date"), width="small"),
+            **{
+                v: st.column_config.TextColumn(t(lbl), width="large")
+                for v, lbl in acc.VOICE_LABELS.items()
+            },
+        },
+        row_height=80,
+    )
+    return line
+
+
+def downloads(principal: Principal, line: pl.DataFrame) -> None:
+    """A download button for every file the reader may open (each download is audited)."""
+    rows = line.filter(pl.col("files") > 0)
+    for r in rows.iter_rows(named=True):
+        files = acc.files_of(
+            engine=engine(), principal=principal, voice=r["voice"], item_id=r["item_id"]
+        )
+        for f in files.iter_rows(named=True):
+            st.download_button(
+                f"{t(acc.VOICE_LABELS[r['voice']])} #{r['no']}: {f['filename']}",
+                data=partial(_file_bytes, principal, f["id"]),
+                file_name=f["filename"],
+                mime=f["content_type"],
+                key=f"file_{f['id']}",
+                icon=":material/attach_file:",
+                on_click="ignore",
+            )
+
+
+def _file_bytes(principal: Principal, attachment_id: int) -> bytes:
+    """The file's bytes, read (and audited) only when the reader clicks to download."""
+    return acc.download(engine=engine(), principal=principal, attachment_id=attachment_id)[2]
+
+
+def _file_input(key: str) -> None:
+    st.file_uploader(
+        t("Files (PDF, images, DOCX, XLSX)"),
+        type=list(attachments.UPLOAD_EXTENSIONS),
+        accept_multiple_files=True,
+        key=key,
+    )
+
+
+def report_form(principal: Principal, rec_id: int, line: pl.DataFrame) -> None:
+    """The addressee's progress report; a correction names the report it corrects."""
+    mine = line.filter(pl.col("voice") == "report")
+    earlier = dict(zip(mine["item_id"], mine["no"], strict=True))
+    ss = st.session_state
+    with st.form("report_form", clear_on_submit=False):
+        st.markdown(t("**Report on recommendation #{id}**", id=rec_id))
+        st.selectbox(
+            t("Status you report"), acc.CLAIM_STATUSES, format_func=status_label, key="rep_status"
+        )
+        st.date_input(
+            t("Date of the report"), value=date.today(), key="rep_date", format="DD.MM.YYYY"
+        )
+        st.text_area(t("What was done"), key="rep_text")
+        st.text_area(t("Why it was not implemented (if so)"), key="rep_reason")
+        st.selectbox(
+            t("Corrects an earlier report"),
+            [None, *earlier],
+            format_func=lambda i: "—" if i is None else f"#{earlier.get(i, i)}",
+            key="rep_corrects",
+        )
+        _file_input("rep_files")
+        if not st.form_submit_button(t("Submit the report"), type="primary", key="rep_submit"):
+            return
+    saved = run_write(
+        acc.submit_report,
+        where=t("The report"),
+        principal=principal,
+        recommendation_id=rec_id,
+        claimed_status=ss["rep_status"],
+        report_date=ss["rep_date"],
+        text=ss["rep_text"],
+        reason=ss["rep_reason"],
+        corrects_id=ss["rep_corrects"],
+        uploads=uploads(ss["rep_files"]),
+    )
+    if saved is not None:
+        _done(
+            "rep",
+            t(
+                "Report #{n} submitted. A submitted report is not edited; correct it with a new one.",
+                n=len(earlier) + 1,
+            ),
+        )
+
+
+def submission_form(principal: Principal, rec_id: int) -> None:
+    """Civil society's comment with evidence; published after the secretariat's review."""
+    ss = st.session_state
+    with st.form("submission_form"):
+        st.markdown(t("**Your comment on recommendation #{id}**", id=rec_id))
+        st.text_area(t("Comment and evidence"), key="sub_text")
+        _file_input("sub_files")
+        if not st.form_submit_button(t("Send the comment"), type="primary", key="sub_submit"):
+            return
+    saved = run_write(
+        acc.submit_evidence,
+        where=t("The comment"),
+        principal=principal,
+        recommendation_id=rec_id,
+        text=ss["sub_text"],
+        uploads=uploads(ss["sub_files"]),
+    )
+    if saved is not None:
+        _done(
+            "sub", t("Comment sent. Observers will see it once the secretariat has published it.")
+        )
+
+
+def _done(prefix: str, message: str) -> None:
+    for k in [k for k in st.session_state if str(k).startswith(prefix + "_")]:
+        del st.session_state[k]
+    st.session_state["loop_done"] = message
+    st.rerun()
+
+
+def flash() -> None:
+    if msg := st.session_state.pop("loop_done", None):
+        st.success(msg)
+
+
+def publish_block(principal: Principal, rec_id: int) -> None:
+    """The secretariat reviews each text, may redact it, and publishes it (with chosen files)."""
+    texts = acc.texts_of(engine=engine(), principal=principal, recommendation_id=rec_id)
+    st.subheader(t("Publication for observers"))
+    kinds = {"recommendation": N_("Recommendation"), **acc.VOICE_LABELS}
+    for r in texts.iter_rows(named=True):
+        key = f"pub_{r['kind']}_{r['item_id']}"
+        state = (
+            t("published {when}", when=format_date(r["published_at"]))
+            if r["published_at"]
+            else t("not published")
+        )
+        with st.expander(f"{t(kinds[r['kind']])} #{r['no']} — {state}"):
+            st.caption(t("Original: {text}", text=r["text"]))
+            st.text_area(t("Text to publish"), value=r["public_text"] or r["text"], key=key)
+            files = (
+                acc.files_of(
+                    engine=engine(), principal=principal, voice=r["kind"], item_id=r["item_id"]
+                )
+                if r["kind"] != "recommendation"
+                else pl.DataFrame()
+            )
+            chosen = [
+                f["id"]
+                for f in files.iter_rows(named=True)
+                if st.checkbox(
+                    t("Publish the file {name}", name=f["filename"]),
+                    value=f["published"],
+                    key=f"{key}_f{f['id']}",
+                )
+            ]
+            left, right = st.columns(2)
+            if (
+                left.button(t("Publish"), key=f"{key}_go", type="primary")
+                and run_write(
+                    acc.publish,
+                    where=t("The publication"),
+                    principal=principal,
+                    kind=r["kind"],
+                    item_id=r["item_id"],
+                    public_text=st.session_state[key],
+                    attachment_ids=chosen,
+                )
+                is not None
+            ):
+                _done("pubdone", t("Published."))
+            if (
+                r["published_at"]
+                and right.button(t("Withdraw"), key=f"{key}_back")
+                and run_write(
+                    acc.withdraw,
+                    where=t("The withdrawal"),
+                    principal=principal,
+                    kind=r["kind"],
+                    item_id=r["item_id"],
+                )
+            ):
+                _done("pubdone", t("Withdrawn from observers."))
+
+
+def assessment_files(principal: Principal, rec_id: int, line: pl.DataFrame) -> None:
+    """Attach files to one of the committee's assessment entries."""
+    entries = line.filter(pl.col("voice") == "assessment")
+    numbers = dict(zip(entries["item_id"], entries["no"], strict=True))
+    if not numbers:
+        return
+    ss = st.session_state
+    with st.form("assessment_files"):
+        st.markdown(t("**Files for an assessment entry**"))
+        st.selectbox(
+            t("Entry"),
+            list(numbers),
+            format_func=lambda i: f"#{numbers.get(i, i)}",
+            key="asf_entry",
+            index=len(numbers) - 1,
+        )
+        _file_input("asf_files")
+        if not st.form_submit_button(t("Attach"), key="asf_submit"):
+            return
+    if (
+        run_write(
+            acc.add_assessment_files,
+            where=t("The files"),
+            principal=principal,
+            assessment_id=ss["asf_entry"],
+            uploads=uploads(ss["asf_files"]),
+        )
+        is not None
+    ):
+        _done("asf", t("Files attached."))
+
+
+def _report_state(row: dict[str, Any]) -> str:
+    when = format_date(row["reporting_deadline"])
+    if row["report_overdue"]:
+        return "⚠ " + t("missing, due {date}", date=when)
+    if row["claim_late"]:
+        return "⚠ " + t("late")
+    if row["reports"]:
+        return t("on time")
+    return t("due {date}", date=when)
+
+
+def tracker_table(frame: pl.DataFrame, principal: Principal) -> tuple[Any, dict[str, Any]]:
+    """The tracker's rows as shown: both voices, flags in words, overdue and late rows red."""
+    committee = can(principal, "view_sessions")
+    shown = frame.with_columns(
+        pl.col("status").map_elements(status_label, return_dtype=pl.String),
+        pl.col("latest_claim").map_elements(status_label, return_dtype=pl.String).fill_null("—"),
+        pl.when(pl.col("disagree")).then(pl.lit("≠")).otherwise(pl.lit("")).alias("disagree"),
+        pl.struct(frame.columns)
+        .map_elements(_report_state, return_dtype=pl.String)
+        .alias("report"),
+        pl.when(pl.col("kind") == "case")
+        .then(
+            pl.col("case_id").fill_null(t("case-level recommendation"))
+            if committee or principal.agency
+            else pl.lit(t("case-level recommendation"))
+        )
+        .otherwise(pl.lit(kind_label("systemic")))
+        .alias("concerns"),
+        pl.when(pl.col("overdue"))
+        .then(pl.format("⚠ {} " + t("days"), pl.col("days_overdue")))
+        .otherwise(pl.lit(""))
+        .alias("overdue_by"),
+        pl.col("target_indicator").map_elements(indicator_name, return_dtype=pl.String),
+        pl.col("text").fill_null(t(NOT_PUBLISHED)),
+        pl.col("due_date").map_elements(format_date, return_dtype=pl.String).fill_null("—"),
+        pl.col("addressee").map_elements(lambda c: label("agency", c), return_dtype=pl.String),
+    ).select(
+        "id",
+        "overdue_by",
+        "status",
+        "latest_claim",
+        "disagree",
+        "report",
+        "due_date",
+        "addressee",
+        "concerns",
+        "text",
+        "session_title",
+        "target_indicator",
+    )
+
+    def red(row: Any) -> list[str]:
+        flagged = row["overdue_by"] or row["report"].startswith("⚠")
+        return ["background-color: #fde2e1" if flagged else ""] * len(row)
+
+    config = {
+        "id": "#",
+        "overdue_by": t("Overdue"),
+        "status": t("Committee's assessment"),
+        "latest_claim": t("Agency's latest claim"),
+        "disagree": st.column_config.TextColumn(
+            "≠", help=t("The agency's claim and the committee's assessment differ.")
+        ),
+        "report": t("Agency's report"),
+        "due_date": t("Due"),
+        "addressee": t("Addressee"),
+        "concerns": t("Concerns"),
+        "text": st.column_config.TextColumn(t("Recommendation"), width="large"),
+        "session_title": t("Session"),
+        "target_indicator": t("Targeted indicator"),
+    }
+    return shown.to_pandas().style.apply(red, axis=1), config
+
+
+def open_recommendation(rec_id: int) -> None:
+    """Go to the recommendation's page, showing `rec_id`."""
+    st.session_state[K_REC] = rec_id
+    st.session_state.pop(K_REC_ASKED, None)
+    _switch(RECOMMENDATION_PAGE, {"id": str(rec_id)})
+
+
+def open_row(frame: pl.DataFrame, picked: Any) -> None:
+    """Open the recommendation of the selected row, or of the one chosen below the table."""
+    rows = (picked or {}).get("selection", {}).get("rows", []) if picked else []
+    if rows:
+        open_recommendation(int(frame["id"][rows[0]]))
+    ids = frame["id"].to_list()
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    chosen = left.selectbox(
+        t("Open a recommendation's page (or click its row)"),
+        ids,
+        format_func=lambda i: f"#{i}",
+        key="trk_open",
+    )
+    if right.button(t("Open"), key="trk_open_go", icon=":material/open_in_new:"):
+        open_recommendation(int(chosen))

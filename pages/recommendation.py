@@ -1,0 +1,62 @@
+"""One recommendation: the committee's assessment and the agency's reports side by side on one
+timeline, civil society's comments, files, the targeted indicator before and after; the forms of
+whoever may write (addressee, observer, secretariat)."""
+
+import polars as pl
+import streamlit as st
+
+from dashboard import accountability as acc
+from dashboard import workflow as wf
+from dashboard.i18n import label, t
+from dashboard.roles import can
+from dashboard.ui import engine, page_header
+from dashboard.ui.auth import require_page
+from dashboard.ui.loop import (
+    NOT_PUBLISHED,
+    assessment_files,
+    downloads,
+    facts,
+    flash,
+    publish_block,
+    recommendation_picker,
+    report_form,
+    standing,
+    submission_form,
+    timeline,
+)
+from dashboard.ui.workflow import before_after, kind_label, status_form
+
+principal = require_page("view_tracker")
+page_header("Recommendation")
+flash()
+eng = engine()
+frame = acc.tracker(engine=eng, principal=principal)
+rec_id = recommendation_picker(principal, frame)
+if rec_id is None:
+    st.info(t("No recommendation yet."))
+    st.stop()
+row = frame.filter(pl.col("id") == rec_id).row(0, named=True)
+rec = wf.get_recommendation(engine=eng, principal=principal, recommendation_id=rec_id)
+
+st.markdown(
+    f"**#{rec_id}** · {kind_label(rec.kind)} · {t('Addressee')}: **{label('agency', rec.addressee)}**"
+    f" · {row['session_title']}"
+)
+st.markdown(rec.text if rec.text is not None else f"*{t(NOT_PUBLISHED)}*")
+facts(principal, rec_id)
+standing(row)
+line = timeline(principal, rec_id)
+downloads(principal, line)
+if rec.target_indicator:
+    before_after(principal, rec_id)
+
+if can(principal, "submit_report"):
+    report_form(principal, rec_id, line)
+if can(principal, "submit_evidence"):
+    submission_form(principal, rec_id)
+if can(principal, "manage_recommendations"):
+    st.subheader(t("The committee's assessment"))
+    status_form(principal, rec)
+    assessment_files(principal, rec_id, line)
+if can(principal, "publish_texts"):
+    publish_block(principal, rec_id)
