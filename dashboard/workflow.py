@@ -1126,8 +1126,13 @@ def record_status(
     status_date: date,
     evidence: str | None,
     expected_version: int,
+    corrects_id: int | None = None,
 ) -> Recommendation:
-    """Append a follow-up entry and move the recommendation's status, guarded by its version."""
+    """Append a follow-up entry and move the recommendation's status, guarded by its version.
+
+    With `corrects_id` the entry corrects an earlier one (which stays in the history, marked as
+    corrected); the current status is then the latest entry that no other entry corrects.
+    """
     require(principal, "manage_recommendations")
     body = _text(evidence) or None
     problems: list[Problem] = []
@@ -1151,7 +1156,26 @@ def record_status(
         rec = s.get(Recommendation, recommendation_id)
         if rec is None:
             raise NotFound(f"no recommendation {recommendation_id}")
-        if (
+        history = _history(s, recommendation_id)
+        corrected = {u.corrects_id for u in history if u.corrects_id is not None}
+        if corrects_id is not None:
+            target = next((u for u in history if u.id == corrects_id), None)
+            if target is None or corrects_id in corrected:
+                problems.append(
+                    Problem(
+                        "corrects_id",
+                        N_("Choose an entry of this history that is not corrected yet."),
+                    )
+                )
+            elif isinstance(status_date, date) and status_date < target.status_date:
+                problems.append(
+                    Problem(
+                        "status_date",
+                        N_("A correction cannot be dated before the entry it corrects ({date})."),
+                        {"date": target.status_date.isoformat()},
+                    )
+                )
+        elif (
             isinstance(status_date, date)
             and rec.status_date is not None
             and status_date < rec.status_date
@@ -1168,17 +1192,22 @@ def record_status(
             raise _stale(s, recommendation_id)
         _check(problems)
         before = _rec_public(rec)
-        _guarded_update(
-            s, recommendation_id, expected_version, {"status": status, "status_date": status_date}
+        entry = RecommendationUpdate(
+            recommendation_id=recommendation_id,
+            status=status,
+            status_date=status_date,
+            evidence=body,
+            recorded_by=principal.username,
+            corrects_id=corrects_id,
         )
-        s.add(
-            RecommendationUpdate(
-                recommendation_id=recommendation_id,
-                status=status,
-                status_date=status_date,
-                evidence=body,
-                recorded_by=principal.username,
-            )
+        s.add(entry)
+        s.flush()
+        current = current_entry([*history, entry])
+        _guarded_update(
+            s,
+            recommendation_id,
+            expected_version,
+            {"status": current.status, "status_date": current.status_date},
         )
         s.expire(rec)
         rec = s.get(Recommendation, recommendation_id)
@@ -1195,9 +1224,27 @@ def record_status(
                 "version": before["version"],
             },
             after={"status": rec.status, "status_date": rec.status_date, "version": rec.version},
-            detail=f"evidence_chars={len(body or '')}",
+            detail=f"entry={entry.id} corrects={corrects_id} evidence_chars={len(body or '')}",
         )
         return rec
+
+
+def _history(s: Session, recommendation_id: int) -> list[RecommendationUpdate]:
+    return list(
+        s.exec(
+            select(RecommendationUpdate)
+            .where(RecommendationUpdate.recommendation_id == recommendation_id)
+            .order_by(col(RecommendationUpdate.recorded_at), col(RecommendationUpdate.id))
+        ).all()
+    )
+
+
+def current_entry(history: Sequence[RecommendationUpdate]) -> RecommendationUpdate:
+    """The entry that gives a recommendation its status: the latest (by date, then by when it
+    was recorded) that no other entry corrects."""
+    corrected = {u.corrects_id for u in history if u.corrects_id is not None}
+    standing = [u for u in history if u.id not in corrected]
+    return max(standing, key=lambda u: (u.status_date, u.recorded_at, u.id or 0))
 
 
 def sees_case_reference(principal: Principal) -> bool:
@@ -1236,6 +1283,8 @@ def get_recommendation(
 
 HISTORY_SCHEMA: dict[str, Any] = {
     "recommendation_id": pl.Int64,
+    "entry_id": pl.Int64,
+    "corrects_id": pl.Int64,
     "status": pl.String,
     "status_date": pl.Date,
     "evidence": pl.String,
@@ -1269,6 +1318,8 @@ def history_frame(
         [
             {
                 "recommendation_id": u.recommendation_id,
+                "entry_id": u.id,
+                "corrects_id": u.corrects_id,
                 "status": u.status,
                 "status_date": u.status_date,
                 "evidence": readable_evidence(principal, u),

@@ -56,7 +56,11 @@ if can(principal, "submit_evidence"):
     submission_form(principal, rec_id)
 if can(principal, "manage_recommendations"):
     st.subheader(t("The committee's assessment"))
-    status_form(principal, rec)
+    status_form(
+        principal,
+        rec,
+        wf.history_frame(engine=eng, principal=principal, recommendation_ids=[rec_id]),
+    )
     assessment_files(principal, rec_id, line)
 if can(principal, "publish_texts"):
     publish_block(principal, rec_id)

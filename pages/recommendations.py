@@ -4,7 +4,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import workflow as wf
-from dashboard.i18n import t
+from dashboard.i18n import format_date, label, t
 from dashboard.roles import can
 from dashboard.ui import engine, page_header
 from dashboard.ui.auth import require_page
@@ -12,6 +12,7 @@ from dashboard.ui.workflow import (
     before_after,
     history_timeline,
     kind_label,
+    recommendation_choice,
     recommendation_form,
     session_picker,
     status_form,
@@ -33,36 +34,28 @@ recs = wf.tracker_frame(engine=eng, principal=principal, session_ids=[session_id
 if recs.is_empty():
     st.info(t("No recommendation for this session yet."))
     st.stop()
-labels = {
-    r[
-        "id"
-    ]: f"#{r['id']} · {status_label(r['status'])}{' ⚠' if r['overdue'] else ''} · {r['text'][:80]}"
-    for r in recs.iter_rows(named=True)
-}
-rec_id = st.radio(
-    t("Recommendation"), list(labels), format_func=labels.__getitem__, key="recs_choice"
-)
+rec_id = recommendation_choice(recs)
 rec = wf.get_recommendation(engine=eng, principal=principal, recommendation_id=rec_id)
 row = recs.filter(pl.col("id") == rec_id).row(0, named=True)
 st.markdown(
-    f"**{kind_label(rec.kind)}** · {t('Addressee')}: **{rec.addressee}**"
+    f"**#{rec_id}** · **{kind_label(rec.kind)}** · {t('Addressee')}: "
+    f"**{label('agency', rec.addressee)}**"
     + (f" · {t('Case')}: {rec.case_id}" if rec.case_id else "")
 )
-st.markdown(rec.text)
-due = rec.due_date.isoformat() if rec.due_date else "—"
+st.markdown(rec.text or "")
 status_line = t(
     "Status: **{status}** since {date} · due {due}",
     status=status_label(rec.status),
-    date=rec.status_date,
-    due=due,
+    date=format_date(rec.status_date),
+    due=format_date(rec.due_date) or "—",
 )
 (st.error if row["overdue"] else st.info)(
     status_line
     + (" · " + t("overdue by {n} days", n=row["days_overdue"]) if row["overdue"] else "")
 )
 
-history_timeline(principal, rec_id)
+hist = history_timeline(principal, rec_id)
 if rec.target_indicator:
     before_after(principal, rec_id)
 if manage:
-    status_form(principal, rec)
+    status_form(principal, rec, hist)

@@ -9,12 +9,14 @@ import polars as pl
 import streamlit as st
 
 from dashboard import workflow as wf
-from dashboard.i18n import N_, t
+from dashboard.i18n import N_, format_date, t
 from dashboard.roles import Principal
 from dashboard.ui import engine, invalidate
 
 #: the session chosen on any committee page (shared by sessions, docket, recommendations)
 K_SESSION = "wf_session_id"
+#: the recommendation chosen on the Recommendations page, by id
+K_REC_CHOICE = "recs_choice"
 
 FIELD_LABELS: dict[str, str] = {
     "title": N_("Title"),
@@ -247,20 +249,69 @@ def recommendation_form(principal: Principal, session_id: int) -> None:
             target_region=ss["rec_region"],
         )
         if rec is not None:
+            # the radio below is not drawn yet in this run: select the new recommendation
+            ss[K_REC_CHOICE] = rec.id
             st.success(t("Recommendation #{id} issued.", id=rec.id))
 
 
-def history_timeline(principal: Principal, recommendation_id: int) -> None:
-    """The follow-up history as an ordered list, oldest first."""
+def entry_numbers(hist: pl.DataFrame) -> dict[int, int]:
+    """Entry id -> its number 1, 2, 3… in the order recorded (a number never changes)."""
+    return {e: k for k, e in enumerate(sorted(hist["entry_id"].drop_nulls()), start=1)}
+
+
+def history_lines(hist: pl.DataFrame) -> list[str]:
+    """The follow-up history as numbered lines 1, 2, 3…, corrections naming what they correct."""
+    numbers = entry_numbers(hist)
+    corrected_by = {
+        c: numbers[e]
+        for e, c in zip(hist["entry_id"], hist["corrects_id"], strict=True)
+        if c is not None
+    }
+    lines = []
+    for h in hist.iter_rows(named=True):
+        no = numbers[h["entry_id"]]
+        bits = [f"{no}. **{format_date(h['status_date'])}** · {status_label(h['status'])}"]
+        if h["corrects_id"] in numbers:
+            bits.append(t("corrects #{n}", n=numbers[h["corrects_id"]]))
+        if h["entry_id"] in corrected_by:
+            bits.append("~~" + t("corrected by #{n}", n=corrected_by[h["entry_id"]]) + "~~")
+        if h["evidence"]:
+            bits.append(h["evidence"])
+        if h["recorded_by"]:
+            bits.append(f"*({h['recorded_by']})*")
+        lines.append(" · ".join(bits))
+    return lines
+
+
+def recommendation_choice(recs: pl.DataFrame) -> int:
+    """Choose one of a session's recommendations, kept by id across reruns and saves.
+
+    The labels never change with a save (no status in them), so the widget keeps its identity
+    and its choice; a vanished id falls back to the first recommendation.
+    """
+    texts = dict(zip(recs["id"], recs["text"], strict=True))
+    ids = recs["id"].to_list()
+    if st.session_state.get(K_REC_CHOICE) not in ids:
+        st.session_state[K_REC_CHOICE] = ids[0]
+    return int(
+        st.radio(
+            t("Recommendation"),
+            ids,
+            format_func=lambda i: f"#{i} · {(texts.get(i) or '')[:80]}",
+            key=K_REC_CHOICE,
+        )
+    )
+
+
+def history_timeline(principal: Principal, recommendation_id: int) -> pl.DataFrame:
+    """The follow-up history as one numbered list, oldest first; returns the history."""
     st.markdown(t("**Follow-up history**"))
     hist = wf.history_frame(
         engine=engine(), principal=principal, recommendation_ids=[recommendation_id]
     )
-    for h in hist.iter_rows(named=True):
-        ev = f" — {h['evidence']}" if h["evidence"] else ""
-        st.markdown(
-            f"1. **{h['status_date']}** · {status_label(h['status'])}{ev} *({h['recorded_by']})*"
-        )
+    # one markdown block: separate "1." items would each be numbered 1
+    st.markdown("\n".join(history_lines(hist)))
+    return hist
 
 
 def before_after(principal: Principal, recommendation_id: int) -> None:
@@ -294,20 +345,31 @@ def before_after(principal: Principal, recommendation_id: int) -> None:
         a.caption(t("No complaints after the reviewed half-year yet."))
 
 
-def status_form(principal: Principal, rec: Any) -> None:
-    """Record a follow-up update, saved against the version this user opened (StaleEdit)."""
+def status_form(principal: Principal, rec: Any, hist: pl.DataFrame) -> None:
+    """Record a follow-up update (or a correction of an entry) on the recommendation whose
+    number the form shows, saved against the version this user opened (StaleEdit)."""
     from datetime import date
 
     ss = st.session_state
     seen_key = f"rec_seen_{rec.id}"
     ss.setdefault(seen_key, rec.version)  # the version this user opened
+    numbers = entry_numbers(hist)
     with st.form("rec_status"):
+        st.markdown(t("**Update of recommendation #{id}**", id=rec.id))
         st.selectbox(t("New status"), wf.STATUSES, format_func=status_label, key="rec_new_status")
-        st.date_input(t("Date of the update"), key="rec_status_date", value=date.today())
+        st.date_input(
+            t("Date of the update"), key="rec_status_date", value=date.today(), format="DD.MM.YYYY"
+        )
         st.text_area(
             t("Evidence"),
             key="rec_evidence",
             help=t("The reply, report or decision that shows it."),
+        )
+        st.selectbox(
+            t("Corrects entry (only to correct a mistake)"),
+            [None, *numbers],
+            format_func=lambda e: "—" if e is None else f"#{numbers.get(e, e)}",
+            key="rec_corrects",
         )
         if st.form_submit_button(t("Record the update"), key="rec_status_submit"):
             saved = run_write(
@@ -319,10 +381,11 @@ def status_form(principal: Principal, rec: Any) -> None:
                 status_date=ss["rec_status_date"],
                 evidence=ss["rec_evidence"],
                 expected_version=ss[seen_key],
+                corrects_id=ss["rec_corrects"],
             )
             if saved is not None:
                 ss[seen_key] = saved.version
-                _clear("rec_evidence")
+                _clear("rec_evidence", "rec_corrects")
                 st.rerun()
     if ss[seen_key] != rec.version and st.button(t("Reload the latest version"), key="rec_reload"):
         ss[seen_key] = rec.version

@@ -116,10 +116,9 @@ def test_whole_cycle(page, demo_db) -> None:
     at.text_area(key="rec_evidence").input("Two regional SPU posts created")
     at.button(key="rec_status_submit").click().run()
     assert not at.error, _errors(at)
-    history = [
-        m.value for m in at.markdown if m.value.startswith("1. **")
-    ]  # the timeline, oldest first
-    assert len(history) == 3
+    # the timeline, oldest first, one list numbered 1, 2, 3
+    history = next(m.value for m in at.markdown if m.value.startswith("1. **")).splitlines()
+    assert [line.split(".")[0] for line in history] == ["1", "2", "3"]
     assert "issued" in history[0]
     assert "acknowledged" in history[1] and "Letter of the PGO no. 4" in history[1]
     assert "in progress" in history[2] and "Two regional SPU posts created" in history[2]
@@ -220,3 +219,76 @@ def test_committee_pages_refuse_observer_and_spu_head(page, name: str) -> None:
         at = page(name, role=role)
         assert not at.exception
         assert any("role does not give access" in e.value for e in at.error)
+
+
+def _two_recommendations(demo_db) -> tuple[int, int, int]:
+    sess = wf.create_session(
+        engine=demo_db,
+        principal=SEC,
+        title="Selection session",
+        session_date=date(2025, 8, 1),
+        period="2025-H1",
+    )
+    assert sess.id is not None
+    ids = []
+    for agency, text in (("PGO", "First: instruct every prosecutor"), ("SPU", "Second: take over")):
+        rec = wf.create_recommendation(
+            engine=demo_db,
+            principal=SEC,
+            session_id=sess.id,
+            kind="systemic",
+            addressee=agency,
+            text=text + " within three days.",
+            due_date=None,
+            target_indicator="spu_involvement_rate",
+        )
+        assert rec.id is not None
+        ids.append(rec.id)
+    return sess.id, ids[0], ids[1]
+
+
+def _entries(demo_db, rec_id: int) -> list[str]:
+    hist = wf.history_frame(engine=demo_db, principal=SEC, recommendation_ids=[rec_id])
+    return hist["status"].to_list()
+
+
+def test_recommendation_selection_is_kept_by_id(page, demo_db) -> None:
+    """Issue 17: after an update the selection stayed on #9 only by luck; saves went to #7."""
+    sid, first, second = _two_recommendations(demo_db)
+    at = page("recommendations", wf_session_id=sid)
+    at.radio(key="recs_choice").set_value(second).run()
+    assert any(f"recommendation #{second}" in m.value for m in at.markdown)  # number on the form
+    for status, evidence in (("acknowledged", "Letter 1"), ("in_progress", "Letter 2")):
+        at.selectbox(key="rec_new_status").select(status)
+        at.text_area(key="rec_evidence").input(evidence)
+        at.button(key="rec_status_submit").click().run()
+        assert not at.exception and not at.error, _errors(at)
+        assert at.radio(key="recs_choice").value == second
+    assert _entries(demo_db, second) == ["issued", "acknowledged", "in_progress"]
+    assert _entries(demo_db, first) == ["issued"]
+
+    # one list numbered 1, 2, 3 (not "1." each), and a correction naming the entry it corrects
+    hist_md = next(m.value for m in at.markdown if m.value.startswith("1. "))
+    assert [line.split(".")[0] for line in hist_md.splitlines()] == ["1", "2", "3"]
+    hist = wf.history_frame(engine=demo_db, principal=SEC, recommendation_ids=[second])
+    wrong = hist["entry_id"][2]
+    at.selectbox(key="rec_new_status").select("acknowledged")
+    at.text_area(key="rec_evidence").input("Entry 3 was a mistake: only acknowledged")
+    at.selectbox(key="rec_corrects").select(wrong)
+    at.button(key="rec_status_submit").click().run()
+    assert not at.exception and not at.error, _errors(at)
+    hist_md = next(m.value for m in at.markdown if m.value.startswith("1. "))
+    assert "corrects #3" in hist_md and "corrected by #4" in hist_md
+    rec = wf.get_recommendation(engine=demo_db, principal=SEC, recommendation_id=second)
+    assert rec.status == "acknowledged"  # the corrected entry no longer gives the status
+
+    # a new recommendation is selected once issued
+    at.radio(key="rec_kind").set_value("systemic")
+    at.text_area(key="rec_text").input("Third: publish the statistics every quarter.")
+    at.selectbox(key="rec_addressee").select("PGO")
+    at.selectbox(key="rec_indicator").select("spu_involvement_rate")
+    at.button(key="rec_new_submit").click().run()
+    assert not at.exception and not at.error, _errors(at)
+    newest = max(wf.tracker_frame(engine=demo_db, principal=SEC, session_ids=[sid])["id"])
+    assert at.radio(key="recs_choice").value == newest
+    assert any(f"recommendation #{newest}" in m.value for m in at.markdown)
