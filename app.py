@@ -16,7 +16,7 @@ from dashboard.navigation import pages_for
 from dashboard.ui import engine
 from dashboard.ui.auth import (
     apply_language,
-    current_principal,
+    check_session,
     sign_in_form,
     sign_out_button,
 )
@@ -49,7 +49,7 @@ if seeded and not st.session_state.get("seed_shown"):
     st.session_state["seed_shown"] = True
     st.toast(t("First start: demo data loaded ({report}).", report=seeded), icon="🌱")
 
-principal = current_principal()
+principal = check_session(eng)  # every rerun: idle expiry, account still active, current role
 language_selector(eng)
 
 

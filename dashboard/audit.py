@@ -10,6 +10,7 @@ dicts go through `redact()`, and `detail` is for counts and codes, never names o
 
 from __future__ import annotations
 
+import getpass
 import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
@@ -54,6 +55,9 @@ ACTIONS = (
     "restore",
     "export",
     "seed",
+    "import_failed",
+    "unlock",
+    "session_ended",
 )
 
 #: columns of the frame returned by `read()`
@@ -94,6 +98,15 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, set | frozenset | tuple):
         return sorted(value) if isinstance(value, set | frozenset) else list(value)
     return str(value)
+
+
+def cli_actor() -> str:
+    """The actor of a command-line action: `cli:` and the operating-system user running it."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a bare container)
+        user = "unknown"
+    return f"cli:{user}"
 
 
 def _actor_name(actor: Any) -> str | None:

@@ -1,31 +1,67 @@
-"""Accounts: argon2 password hashes, sign-in with lockout, account administration.
+"""Accounts: argon2 password hashes, sign-in with throttling, account administration.
 
 Passwords exist in clear only in the arguments of these functions: they are hashed here and
 never stored, logged or audited. Every sign-in, failure and account change is audited.
 Usernames are case-insensitive (stored lower-case).
+
+Sign-in failures are throttled three ways (settings; each counts the failures of the last
+`lockout_minutes`): one client against one account (`max_failed_logins`), one client against
+any account (`client_max_failed_logins`), and all clients against one account
+(`account_max_failed_logins`, which locks the account until `unlock` or a password reset).
+So a stranger who guesses from one machine locks out that machine, not the account's owner.
+A refused sign-in gets one answer, whatever the reason (no such account, deactivated,
+throttled, wrong password), after one argon2 verification, so neither the message nor the
+time tells the reasons apart; the reason goes to the audit log only.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import polars as pl
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine, delete, func
 from sqlmodel import Session, col, select
+from zxcvbn import zxcvbn
 
 from dashboard import audit
 from dashboard.config import get_settings
 from dashboard.contract import AGENCY_CODES
+from dashboard.i18n import N_, t
 from dashboard.roles import ROLES, Principal, require
 from db.engine import session_scope
-from db.models import User, utcnow
+from db.models import SignInFailure, User, utcnow
 
 MIN_PASSWORD_LENGTH = 8
+#: zxcvbn's score (0-4) a new password must reach: 2 refuses the common passwords and
+#: patterns ("password", "12345678", "qwerty123", "P@ssw0rd!") and keeps passphrases
+MIN_PASSWORD_SCORE = 2
+#: common passwords of Russian and Kazakh speakers that zxcvbn's (English) lists lack; given
+#: to zxcvbn as dictionary words, with the account's own username and name
+LOCAL_COMMON_PASSWORDS = (
+    "пароль",
+    "йцукен",
+    "йцукенг",
+    "qwerty",
+    "астана",
+    "алматы",
+    "казахстан",
+    "қазақстан",
+    "нурсултан",
+    "привет",
+    "любовь",
+    "секрет",
+    "админ",
+    "oversight",
+    "komitet",
+    "комитет",
+)
+#: the client recorded when the caller cannot tell (command line, tests)
+UNKNOWN_CLIENT = "unknown"
 
 
 @dataclass(frozen=True)
@@ -67,16 +103,30 @@ _DUMMY_HASH = _hasher.hash("not a password of anyone")
 
 
 class AccountError(ValueError):
-    """An account operation was refused (message fit for the user)."""
+    """An account operation was refused; str() is the message in the current language."""
+
+    def __init__(self, msgid: str, **params: Any) -> None:
+        self.msgid, self.params = msgid, params
+        super().__init__(msgid.format(**params))
+
+    def __str__(self) -> str:
+        return t(self.msgid, **self.params)
 
 
 class SignInError(Exception):
-    """Sign-in refused. `reason`: "invalid", "locked" or "inactive"; `locked_until` when locked."""
+    """Sign-in refused. `reason` (for the audit log and tests, never shown): "invalid",
+    "unknown", "inactive", "throttled" or "locked". Users see SIGN_IN_REFUSED only."""
 
-    def __init__(self, reason: str, locked_until: datetime | None = None) -> None:
+    def __init__(self, reason: str) -> None:
         self.reason = reason
-        self.locked_until = locked_until
         super().__init__(reason)
+
+
+#: the one answer to every refused sign-in
+SIGN_IN_REFUSED = N_(
+    "Wrong username or password, or sign-in is paused after repeated failures. "
+    "Try again later or ask the secretariat."
+)
 
 
 def hash_password(password: str) -> str:
@@ -90,9 +140,24 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return False
 
 
-def _check_password(password: str) -> None:
+def check_password(password: str, *, username: str = "", full_name: str | None = None) -> None:
+    """AccountError unless `password` is long enough and hard to guess (zxcvbn).
+
+    >>> check_password("12345678")
+    Traceback (most recent call last):
+    ...
+    dashboard.auth.AccountError: this password is too easy to guess (a common password, a word or a pattern): choose a longer one, e.g. several unrelated words
+    """
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"password must have at least {MIN_PASSWORD_LENGTH} characters")
+        raise AccountError(N_("password must have at least {n} characters"), n=MIN_PASSWORD_LENGTH)
+    hints = [*LOCAL_COMMON_PASSWORDS, username, *(full_name or "").split()]
+    if zxcvbn(password[:100], user_inputs=[h for h in hints if h])["score"] < MIN_PASSWORD_SCORE:
+        raise AccountError(
+            N_(
+                "this password is too easy to guess (a common password, a word or a pattern): "
+                "choose a longer one, e.g. several unrelated words"
+            )
+        )
 
 
 def _norm(username: str) -> str:
@@ -121,7 +186,7 @@ def principal_of(user: User) -> Principal:
 def _check_email(email: str | None) -> str | None:
     value = (email or "").strip() or None
     if value is not None and not _EMAIL.match(value):
-        raise AccountError(f"{value!r} is not an e-mail address")
+        raise AccountError(N_("{value} is not an e-mail address"), value=value)
     return value
 
 
@@ -131,11 +196,12 @@ def _check_agency(role: str, agency_code: str | None) -> str | None:
     if role == "addressee":
         if code not in AGENCY_CODES:
             raise AccountError(
-                f"an addressee account needs its agency code, one of {', '.join(AGENCY_CODES)}"
+                N_("an addressee account needs its agency code, one of {codes}"),
+                codes=", ".join(AGENCY_CODES),
             )
         return code
     if code is not None:
-        raise AccountError("only addressee accounts are bound to an agency")
+        raise AccountError(N_("only addressee accounts are bound to an agency"))
     return None
 
 
@@ -157,16 +223,18 @@ def create_user(
     """
     name = _norm(username)
     if not name or len(name) > 64 or any(c.isspace() for c in name):
-        raise AccountError("username must be 1-64 characters without spaces")
+        raise AccountError(N_("username must be 1-64 characters without spaces"))
     if role not in ROLES:
-        raise AccountError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
+        raise AccountError(
+            N_("unknown role {role}; one of {roles}"), role=role, roles=", ".join(ROLES)
+        )
     email = _check_email(email)
     agency_code = _check_agency(role, agency_code)
     if password is not None:
-        _check_password(password)
+        check_password(password, username=name, full_name=full_name)
     with session_scope(engine) as s:
         if _get(s, name) is not None:
-            raise AccountError(f"username {name!r} is taken")
+            raise AccountError(N_("username {name} is taken"), name=name)
         user = User(
             username=name,
             full_name=full_name or None,
@@ -188,68 +256,150 @@ def create_user(
 
 
 def authenticate(
-    *, engine: Engine, username: str, password: str, now: datetime | None = None
+    *,
+    engine: Engine,
+    username: str,
+    password: str,
+    client: str = UNKNOWN_CLIENT,
+    now: datetime | None = None,
 ) -> Principal:
     """The Principal for a correct username and password, else SignInError.
 
-    After `max_failed_logins` failures in a row the account is locked for `lockout_minutes`;
-    while locked even the right password is refused.
+    `client` identifies where the attempt comes from (the browser's address). Every call
+    costs one argon2 verification, whatever the outcome (see the module docstring).
     """
     settings = get_settings()
     now = now or utcnow()
+    client = (client or UNKNOWN_CLIENT)[:64]
+    since = now - timedelta(minutes=settings.lockout_minutes)
     with session_scope(engine) as s:
         user = _get(s, username)
-        if user is None:
-            verify_password(None, password)  # same cost as a wrong password
-            audit.record(
-                s, actor=_norm(username)[:64], action="sign_in_failed", detail="unknown user"
-            )
-            raise _refuse(s, "invalid")
-        if not user.active:
-            audit.record(s, actor=user.username, action="sign_in_failed", detail="inactive")
-            raise _refuse(s, "inactive")
-        locked = _aware(user.locked_until)
-        if locked is not None and locked > now:
-            audit.record(s, actor=user.username, action="sign_in_failed", detail="locked")
-            raise _refuse(s, "locked", locked)
-        if not verify_password(user.password_hash, password):
-            user.failed_attempts = (user.failed_attempts or 0) + 1
-            detail = f"wrong password ({user.failed_attempts})"
-            audit.record(s, actor=user.username, action="sign_in_failed", detail=detail)
-            if user.failed_attempts >= settings.max_failed_logins:
-                user.locked_until = now + timedelta(minutes=settings.lockout_minutes)
-                user.failed_attempts = 0
-                audit.record(
-                    s,
-                    actor=user.username,
-                    action="locked_out",
-                    entity="user",
-                    entity_id=user.username,
-                    detail=f"{settings.lockout_minutes} minutes",
-                )
-                s.add(user)
-                raise _refuse(s, "locked", user.locked_until)
-            s.add(user)
-            raise _refuse(s, "invalid")
+        ok = verify_password(user.password_hash if user else None, password)
+        reason = _refusal(s, user, client, since, now)
+        if reason is None and not ok:
+            reason = "invalid"
+        if reason is not None:
+            _record_failure(s, user, client, reason, now)
+            raise _refuse(s, reason)
+        assert user is not None
         if _hasher.check_needs_rehash(user.password_hash or ""):
             user.password_hash = hash_password(password)
         user.failed_attempts = 0
-        user.locked_until = None
         user.last_login_at = now
         s.add(user)
+        # a success forgives this client's failures on this account (not other clients')
+        s.execute(
+            delete(SignInFailure).where(
+                col(SignInFailure.account) == user.username, col(SignInFailure.client) == client
+            )
+        )
         audit.record(s, actor=user.username, action="sign_in")
         return principal_of(user)
 
 
-def _refuse(session: Session, reason: str, locked_until: datetime | None = None) -> SignInError:
+def _refusal(
+    s: Session, user: User | None, client: str, since: datetime, now: datetime
+) -> str | None:
+    """Why this attempt is refused before its password counts, or None."""
+    settings = get_settings()
+    if _failures(s, since, client=client) >= settings.client_max_failed_logins:
+        return "throttled"
+    if user is None:
+        return "unknown"
+    if not user.active:
+        return "inactive"
+    locked = _aware(user.locked_until)
+    if locked is not None and locked > now:
+        return "locked"
+    if _failures(s, since, client=client, account=user.username) >= settings.max_failed_logins:
+        return "throttled"
+    return None
+
+
+def _failures(
+    s: Session, since: datetime, *, client: str | None = None, account: str | None = None
+) -> int:
+    stmt = select(func.count()).select_from(SignInFailure).where(col(SignInFailure.at) >= since)
+    if client is not None:
+        stmt = stmt.where(col(SignInFailure.client) == client)
+    if account is not None:
+        stmt = stmt.where(col(SignInFailure.account) == account)
+    return int(s.exec(stmt).one())
+
+
+def _record_failure(s: Session, user: User | None, client: str, reason: str, now: datetime) -> None:
+    """The failure row and its audit entry; the account-wide lock when too many clients fail.
+
+    The audit names an existing account only: text typed into the username field that names
+    no account (it may be a password typed in the wrong box) is never stored.
+    """
+    settings = get_settings()
+    account = user.username if user else None
+    s.add(SignInFailure(at=now, account=account, client=client))
+    detail = {"unknown": "unknown user"}.get(reason, reason)
+    if user is not None and reason == "invalid":
+        user.failed_attempts = (user.failed_attempts or 0) + 1
+        detail = f"wrong password ({user.failed_attempts})"
+        s.add(user)
+    audit.record(s, actor=account, action="sign_in_failed", detail=f"{detail}; client {client}")
+    s.flush()
+    since = now - timedelta(minutes=settings.lockout_minutes)
+    minutes = settings.lockout_minutes
+    if _failures(s, since, client=client) == settings.client_max_failed_logins:
+        audit.record(
+            s,
+            actor=account,
+            action="locked_out",
+            entity="client",
+            entity_id=client,
+            detail=f"client paused {minutes} minutes (failures on any account)",
+        )
+    if user is None or reason != "invalid":
+        return
+    if _failures(s, since, client=client, account=user.username) == settings.max_failed_logins:
+        audit.record(
+            s,
+            actor=user.username,
+            action="locked_out",
+            entity="user",
+            entity_id=user.username,
+            detail=f"client {client} paused {minutes} minutes on this account",
+        )
+    if _failures(s, since, account=user.username) >= settings.account_max_failed_logins:
+        user.locked_until = now + timedelta(minutes=settings.lockout_minutes)
+        s.add(user)
+        audit.record(
+            s,
+            actor=user.username,
+            action="locked_out",
+            entity="user",
+            entity_id=user.username,
+            detail=f"account locked {minutes} minutes (failures from several clients)",
+        )
+
+
+def _refuse(session: Session, reason: str) -> SignInError:
     # the failure, its audit row and the counter must be saved although the caller raises
     session.commit()
-    return SignInError(reason, locked_until)
+    return SignInError(reason)
+
+
+def unlock(*, engine: Engine, username: str, actor: Any) -> None:
+    """Lift every sign-in throttle of an account (command line `unlock USER`); audited."""
+    with session_scope(engine) as s:
+        user = _require_user(s, username)
+        _forgive(s, user)
+        audit.record(s, actor=actor, action="unlock", entity="user", entity_id=user.username)
+
+
+def _forgive(s: Session, user: User) -> None:
+    user.failed_attempts = 0
+    user.locked_until = None
+    s.add(user)
+    s.execute(delete(SignInFailure).where(col(SignInFailure.account) == user.username))
 
 
 def _aware(d: datetime | None) -> datetime | None:
-    from datetime import UTC
-
     if d is None:
         return None
     return d if d.tzinfo else d.replace(tzinfo=UTC)
@@ -267,17 +417,32 @@ def principal_for_email(*, engine: Engine, email: str) -> Principal | None:
         return principal_of(user)
 
 
+def current_account(*, engine: Engine, username: str) -> Principal | None:
+    """The account as stored now (its current role), or None when gone or deactivated.
+
+    Checked on every request, so a deactivation or a role change applies to open sessions.
+    """
+    with Session(engine) as s:
+        user = _get(s, username)
+        return principal_of(user) if user is not None and user.active else None
+
+
+def record_session_end(*, engine: Engine, principal: Principal, reason: str) -> None:
+    """An open session ended by the server ("idle", "deactivated"); audited."""
+    audit.record_now(engine, actor=principal, action="session_ended", detail=reason)
+
+
 def record_sign_out(*, engine: Engine, principal: Principal) -> None:
     audit.record_now(engine, actor=principal, action="sign_out")
 
 
 def change_password(*, engine: Engine, username: str, old_password: str, new_password: str) -> None:
     """The user's own change: the old password must be right."""
-    _check_password(new_password)
     with session_scope(engine) as s:
         user = _get(s, username)
         if user is None or not verify_password(user.password_hash, old_password):
-            raise AccountError("the current password is wrong")
+            raise AccountError(N_("the current password is wrong"))
+        check_password(new_password, username=user.username, full_name=user.full_name)
         user.password_hash = hash_password(new_password)
         s.add(user)
         audit.record(
@@ -290,13 +455,11 @@ def reset_password(
 ) -> None:
     """The secretariat sets a new password (and lifts a lockout)."""
     require(principal, "manage_accounts")
-    _check_password(new_password)
     with session_scope(engine) as s:
         user = _require_user(s, username)
+        check_password(new_password, username=user.username, full_name=user.full_name)
         user.password_hash = hash_password(new_password)
-        user.failed_attempts = 0
-        user.locked_until = None
-        s.add(user)
+        _forgive(s, user)
         audit.record(
             s, actor=principal, action="password_reset", entity="user", entity_id=user.username
         )
@@ -306,7 +469,7 @@ def set_active(*, engine: Engine, principal: Principal, username: str, active: b
     """Deactivate (or reactivate) an account; one cannot deactivate oneself."""
     if not active and _norm(username) == _norm(principal.username):
         require(principal, "manage_accounts")
-        raise AccountError("you cannot deactivate your own account")
+        raise AccountError(N_("you cannot deactivate your own account"))
     _update_user(engine, principal, username, active=active)
 
 
@@ -344,7 +507,9 @@ def set_role(
 ) -> None:
     require(principal, "manage_accounts")
     if role not in ROLES:
-        raise AccountError(f"unknown role {role!r}")
+        raise AccountError(
+            N_("unknown role {role}; one of {roles}"), role=role, roles=", ".join(ROLES)
+        )
     code = _check_agency(role, agency_code)
     _update_user(engine, principal, username, role=role, agency_code=code)
 
@@ -373,7 +538,7 @@ def user_language(*, engine: Engine, username: str) -> str | None:
 def _require_user(session: Session, username: str) -> User:
     user = _get(session, username)
     if user is None:
-        raise AccountError(f"no account {username!r}")
+        raise AccountError(N_("no account {name}"), name=username)
     return user
 
 

@@ -1,4 +1,4 @@
-"""Administration commands: create-user, backup, restore."""
+"""Administration commands: create-user, unlock, backup, restore (audited as `cli:<OS user>`)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import getpass
 import sys
 
+from dashboard import audit
 from dashboard.roles import ROLES
 
 
@@ -36,6 +37,15 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="an account for the organisation's sign-in (auth_mode=oidc): username = e-mail",
     )
     p.set_defaults(func=cmd_create_user)
+
+    p = sub.add_parser(
+        "unlock",
+        help="lift every sign-in throttle and lock of the account USER",
+        description="Forget USER's failed sign-ins (from every client) and lift its lock, so "
+        "its owner can sign in at once. The password is unchanged.",
+    )
+    p.add_argument("username", metavar="USER")
+    p.set_defaults(func=cmd_unlock)
 
     p = sub.add_parser(
         "backup",
@@ -81,7 +91,7 @@ def cmd_create_user(args: argparse.Namespace) -> int:
             full_name=args.full_name,
             email=args.email,
             agency_code=args.agency,
-            actor="cli",
+            actor=audit.cli_actor(),
         )
     except AccountError as e:
         print(f"error: {e}", file=sys.stderr)
@@ -90,8 +100,20 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_unlock(args: argparse.Namespace) -> int:
+    from dashboard.auth import AccountError, unlock
+    from dashboard.db import get_engine
+
+    try:
+        unlock(engine=get_engine(), username=args.username, actor=audit.cli_actor())
+    except AccountError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    print(f"account {args.username.strip().lower()!r} unlocked")
+    return 0
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
-    from dashboard import audit
     from dashboard.backup import BackupError, backup
     from dashboard.config import get_settings
     from dashboard.db import get_engine
@@ -103,7 +125,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     except BackupError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
-    audit.record_now(engine, actor="cli", action="backup", detail=str(path))
+    audit.record_now(engine, actor=audit.cli_actor(), action="backup", detail=str(path))
     print(f"backup written: {path}")
     return 0
 
@@ -111,6 +133,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     from dashboard.backup import BackupError, restore
     from dashboard.config import get_settings
+    from db.engine import make_engine
 
     url = get_settings().database_url
     try:
@@ -118,5 +141,12 @@ def cmd_restore(args: argparse.Namespace) -> int:
     except BackupError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
+    # restore() copies the backup exactly; the restore itself is then the one row added to
+    # the restored database's audit log (README, "Backup and restore")
+    engine = make_engine(url)
+    try:
+        audit.record_now(engine, actor=audit.cli_actor(), action="restore", detail=str(args.file))
+    finally:
+        engine.dispose()
     print(f"database {path} restored from {args.file}; restart running app servers")
     return 0

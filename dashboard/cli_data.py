@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
+
+from dashboard import audit
 
 #: imports with more rows than this report progress on stderr
 PROGRESS_FROM = 20_000
@@ -18,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "is written, every problem is listed on stderr and the exit code is 1.",
     )
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    p.add_argument("--actor", help="user name recorded in the audit log")
+    p.add_argument("--actor", help="user name recorded in the audit log (default: cli:<OS user>)")
     p.set_defaults(func=cmd_import)
     p = sub.add_parser("export", help="export all cases and events (contains personal data)")
     p.add_argument("directory", type=Path, metavar="DIR")
@@ -36,7 +39,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     from dashboard.importer import ImportValidationError, import_files
 
     try:
-        result = import_files(get_engine(), args.paths, actor=args.actor, progress=_progress)
+        result = import_files(
+            get_engine(), args.paths, actor=args.actor or audit.cli_actor(), progress=_progress
+        )
     except ImportValidationError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -53,10 +58,21 @@ def cmd_export(args: argparse.Namespace) -> int:
     if getattr(args, "public", False):
         from dashboard.public import CLI_PUBLIC, write_public_export
 
-        for path in write_public_export(get_engine(), CLI_PUBLIC, args.directory, fmt=args.fmt):
+        # the observer's rights (the same rules as on screen), audited as the OS user
+        who = dataclasses.replace(CLI_PUBLIC, username=audit.cli_actor())
+        for path in write_public_export(get_engine(), who, args.directory, fmt=args.fmt):
             print(path)
         return 0
-    for path in export_dir(get_engine(), args.directory, fmt=args.fmt):
+    engine = get_engine()
+    files = export_dir(engine, args.directory, fmt=args.fmt)
+    # a full export holds personal data: who wrote it where is audited (the page's is too)
+    audit.record_now(
+        engine,
+        actor=audit.cli_actor(),
+        action="export",
+        detail=f"full {args.fmt}: {args.directory}",
+    )
+    for path in files:
         print(path)
     return 0
 

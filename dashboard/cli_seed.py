@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from dashboard import audit
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -43,6 +45,7 @@ def cmd_seed(args: argparse.Namespace) -> int:
     except ImportValidationError as exc:
         print(str(exc), file=sys.stderr)
         return 1
+    audit.record_now(get_engine(), actor=audit.cli_actor(), action="seed", detail=str(report)[:200])
     print(report)
     if report.removed_synthetic:
         print(f"(replaced {report.removed_synthetic} earlier synthetic cases)")
@@ -54,5 +57,12 @@ def cmd_remove_synthetic(args: argparse.Namespace) -> int:
     from dashboard.seeding import remove_synthetic
 
     n = remove_synthetic(get_engine())
+    audit.record_now(
+        get_engine(),
+        actor=audit.cli_actor(),
+        action="delete",
+        entity="case",
+        detail=f"synthetic={n}",
+    )
     print(f"removed {n} synthetic cases (and the demonstration sessions)")
     return 0

@@ -43,9 +43,20 @@ class Settings(BaseSettings):
     #: A case closed within this many days before T still gets a docket suggestion.
     docket_recent_days: int = 365
     docket_weights: DocketWeights = Field(default_factory=DocketWeights)
-    #: Failed sign-ins before an account is locked, and for how long.
+    #: Sign-in throttling (dashboard/auth.py), each over the last `lockout_minutes`: failures
+    #: of one client on one account before that client is paused on that account...
     max_failed_logins: int = 5
     lockout_minutes: int = 15
+    #: ...failures of one client on any accounts before that client is paused...
+    client_max_failed_logins: int = 20
+    #: ...and failures on one account from all clients before the account itself is locked.
+    account_max_failed_logins: int = 50
+    #: A signed-in session that has done nothing for this many minutes must sign in again.
+    session_idle_minutes: int = 30
+    #: The request header that carries the client's address when the app runs behind a
+    #: reverse proxy (e.g. "X-Forwarded-For"; its first address counts). Empty: the address
+    #: of the connection itself. Sign-in throttling counts failures per client address.
+    client_ip_header: str = ""
     #: Sign-in: "password" (built-in accounts) or "oidc" (Streamlit st.login, see README).
     auth_mode: str = "password"
     #: Demo accounts (one per role) are created with the seed; off in production.

@@ -271,6 +271,24 @@ class User(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class SignInFailure(SQLModel, table=True):
+    """One failed sign-in, for throttling by client and by account (dashboard/auth.py).
+
+    `account` is the username of an existing account, never the text typed into the field
+    (which may be a password typed in the wrong box); `client` is the client's address.
+    """
+
+    __tablename__ = "sign_in_failure"
+    __table_args__ = (
+        Index("ix_sign_in_failure_client_at", "client", "at"),
+        Index("ix_sign_in_failure_account_at", "account", "at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow)
+    account: str | None = Field(default=None, max_length=64)
+    client: str = Field(max_length=64)
+
+
 class AuditLog(SQLModel, table=True):
     """Append-only: sign-ins, failures, imports, changes (before/after), personal-data views."""
 

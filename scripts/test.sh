@@ -16,7 +16,10 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/pip install -q --disable-pip-version-check -e '.[dev]'
+# Pinned versions with hashes (requirements-dev.lock, made by scripts/lock.sh), then the project
+# itself without dependencies: a fresh machine installs exactly what CI tested.
+.venv/bin/pip install -q --disable-pip-version-check --require-hashes -r requirements-dev.lock
+.venv/bin/pip install -q --disable-pip-version-check --no-deps -e .
 
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .

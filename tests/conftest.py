@@ -19,6 +19,31 @@ EXAMPLES = SPEC / "examples"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 
 
+def add_accounts(
+    engine: Engine, usernames_roles: dict[str, str], agency_code: str | None = None
+) -> None:
+    """Active accounts (no password) for principals that tests put into a session directly:
+    every request re-checks that the signed-in account exists and is active."""
+    from sqlmodel import Session, select
+
+    from db.models import User
+
+    with Session(engine) as s:
+        have = set(s.exec(select(User.username)).all())
+        for username, role in usernames_roles.items():
+            if username not in have:
+                code = agency_code if role == "addressee" else None
+                s.add(User(username=username, role=role, agency_code=code))
+        s.commit()
+
+
+def make_test_accounts(engine: Engine, agency_code: str | None = None) -> None:
+    """One `test-<role>` account per role (the principals the page tests sign in as)."""
+    from dashboard.roles import ROLES
+
+    add_accounts(engine, {f"test-{role}": role for role in ROLES}, agency_code)
+
+
 @pytest.fixture(autouse=True)
 def _reset_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
     """Every test starts from default settings, with no .env and its own data folder."""

@@ -12,11 +12,13 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from dashboard.db import get_engine
 from dashboard.roles import Principal
-from tests.conftest import ROOT
+from tests.conftest import ROOT, make_test_accounts
 
 
 def upload(files: list[Path]) -> list[dict[str, object]]:
+    make_test_accounts(get_engine())
     at = AppTest.from_file(str(ROOT / "pages" / "data.py"), default_timeout=120)
     at.session_state["principal"] = Principal("test-secretariat", "secretariat")
     at.session_state["language"] = "en"

@@ -80,7 +80,10 @@ def test_sign_in_events_are_audited(engine: Engine) -> None:
         "sign_out",
     ]
     failed = log.filter(action="sign_in_failed")
-    assert sorted(failed["username"].to_list()) == ["aigul", "ghost"]
+    # "ghost" is no account: the typed text (it could be a password) is not kept
+    assert failed["username"].to_list().count("aigul") == 1
+    assert failed["username"].to_list().count(None) == 1
+    assert "ghost" not in str(log.rows())
     assert "Long-enough-1" not in str(log.rows()) and "wrong-one-1" not in str(log.rows())
 
 

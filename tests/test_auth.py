@@ -46,7 +46,7 @@ def test_wrong_password_and_unknown_user_refused(engine: Engine) -> None:
     assert e.value.reason == "invalid"
     with pytest.raises(auth.SignInError) as e:
         auth.authenticate(engine=engine, username="nobody", password=SECRET)
-    assert e.value.reason == "invalid"
+    assert e.value.reason == "unknown"
 
 
 def test_password_never_stored_or_logged_in_clear(
@@ -66,28 +66,36 @@ def test_password_never_stored_or_logged_in_clear(
     assert SECRET not in caplog.text
 
 
-def test_lockout_after_repeated_failures(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_lockout_pauses_the_guessing_client_not_the_owner(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("OVERSIGHT_MAX_FAILED_LOGINS", "3")
     monkeypatch.setenv("OVERSIGHT_LOCKOUT_MINUTES", "10")
     get_settings.cache_clear()
     _user(engine)
     now = utcnow()
-    for _ in range(2):
+    for _ in range(3):
         with pytest.raises(auth.SignInError) as e:
-            auth.authenticate(engine=engine, username="aigul", password="bad-bad-bad", now=now)
+            auth.authenticate(
+                engine=engine, username="aigul", password="bad-bad-bad", client="10.9.9.9", now=now
+            )
         assert e.value.reason == "invalid"
+    # the guessing client is paused, even with the right password
     with pytest.raises(auth.SignInError) as e:
-        auth.authenticate(engine=engine, username="aigul", password="bad-bad-bad", now=now)
-    assert e.value.reason == "locked"
-    # even the right password is refused while locked
-    with pytest.raises(auth.SignInError) as e:
-        auth.authenticate(engine=engine, username="aigul", password=SECRET, now=now)
-    assert e.value.reason == "locked"
-    assert e.value.locked_until is not None
-    # after the lockout the right password works again
+        auth.authenticate(
+            engine=engine, username="aigul", password=SECRET, client="10.9.9.9", now=now
+        )
+    assert e.value.reason == "throttled"
+    # the owner, from their own machine, signs in at once
+    assert auth.authenticate(
+        engine=engine, username="aigul", password=SECRET, client="10.1.1.1", now=now
+    )
+    # after the window the guessing client may try again
     later = now + timedelta(minutes=11)
     assert (
-        auth.authenticate(engine=engine, username="aigul", password=SECRET, now=later).role
+        auth.authenticate(
+            engine=engine, username="aigul", password=SECRET, client="10.9.9.9", now=later
+        ).role
         == "member"
     )
 

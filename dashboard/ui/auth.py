@@ -3,26 +3,83 @@
 The signed-in Principal lives in `st.session_state["principal"]`, which is held on the server
 for the browser's session: a client cannot set or forge it. In `auth_mode="oidc"` the identity
 comes from Streamlit's `st.login()` and is mapped to an account by its e-mail.
+
+Every rerun re-reads the account (`check_session`): a deactivated account's open session ends
+at once, a changed role applies at once, and a session idle for `session_idle_minutes` ends.
 """
 
 from __future__ import annotations
+
+import time
 
 import streamlit as st
 from sqlalchemy import Engine
 
 from dashboard import auth
 from dashboard.config import get_settings
+from dashboard.db import get_engine
 from dashboard.i18n import LANGUAGES, N_, get_language, set_language, t
 from dashboard.roles import Principal, can
 
 K_PRINCIPAL = "principal"
 K_LANGUAGE = "language"
+#: time.time() of the session's last request (idle expiry)
+K_SEEN = "session_last_seen"
+#: a msgid shown on the sign-in page after the server ended the session
+K_NOTICE = "session_notice"
+SESSION_EXPIRED = N_("Your session ended after a period of inactivity. Please sign in again.")
+SESSION_REVOKED = N_("Your session was ended: the account is no longer active.")
 LANGUAGE_NAMES = {"ru": "Русский", "kk": "Қазақша", "en": "English"}
 
 
 def current_principal() -> Principal | None:
     p = st.session_state.get(K_PRINCIPAL)
     return p if isinstance(p, Principal) else None
+
+
+def check_session(engine: Engine) -> Principal | None:
+    """The signed-in Principal after this request's checks (idle, active, role), else None."""
+    p = current_principal()
+    if p is None:
+        return None
+    now = time.time()
+    idle = get_settings().session_idle_minutes * 60
+    last = st.session_state.get(K_SEEN)
+    if idle > 0 and isinstance(last, int | float) and now - last > idle:
+        _end_session(engine, p, "idle", SESSION_EXPIRED)
+        return None
+    fresh = auth.current_account(engine=engine, username=p.username)
+    if fresh is None:
+        _end_session(engine, p, "deactivated", SESSION_REVOKED)
+        return None
+    if fresh != p:  # a role (or name) changed since sign-in: the stored one applies
+        st.session_state[K_PRINCIPAL] = fresh
+    st.session_state[K_SEEN] = now
+    return fresh
+
+
+def _end_session(engine: Engine, p: Principal, reason: str, notice: str) -> None:
+    auth.record_session_end(engine=engine, principal=p, reason=reason)
+    _clear_session()
+    st.session_state[K_NOTICE] = notice
+
+
+def _clear_session() -> None:
+    for key in list(st.session_state.keys()):
+        if key != K_LANGUAGE:
+            del st.session_state[key]
+
+
+def client_address() -> str:
+    """Where this request comes from, for sign-in throttling (see settings.client_ip_header)."""
+    header = get_settings().client_ip_header
+    if header:
+        forwarded = st.context.headers.get(header)
+        first = forwarded.split(",")[0].strip() if isinstance(forwarded, str) else ""
+        if first:
+            return first
+    ip = st.context.ip_address  # None (or a stand-in) when there is no real connection
+    return ip if isinstance(ip, str) and ip else auth.UNKNOWN_CLIENT
 
 
 def apply_language(engine: Engine | None = None) -> str:
@@ -41,6 +98,9 @@ def sign_in_form(engine: Engine) -> Principal | None:
     """The sign-in form (password mode) or the organisation's sign-in button (OIDC mode)."""
     if get_settings().auth_mode == "oidc":
         return _oidc_sign_in(engine)
+    notice = st.session_state.pop(K_NOTICE, None)
+    if notice:
+        st.warning(t(notice))
     with st.form("sign_in", clear_on_submit=False, enter_to_submit=True):
         username = st.text_input(t("Username"), key="sign_in_username")
         password = st.text_input(t("Password"), type="password", key="sign_in_password")
@@ -48,21 +108,11 @@ def sign_in_form(engine: Engine) -> Principal | None:
     if not submitted:
         return None
     try:
-        principal = auth.authenticate(engine=engine, username=username, password=password)
-    except auth.SignInError as e:
-        if e.reason == "locked":
-            until = e.locked_until.strftime("%H:%M UTC") if e.locked_until else ""
-            st.error(
-                t(
-                    "Too many failed attempts: this account is locked until {time}. "
-                    "Try again later or ask the secretariat.",
-                    time=until,
-                )
-            )
-        elif e.reason == "inactive":
-            st.error(t("This account is deactivated. Ask the secretariat."))
-        else:
-            st.error(t("Wrong username or password."))
+        principal = auth.authenticate(
+            engine=engine, username=username, password=password, client=client_address()
+        )
+    except auth.SignInError:
+        st.error(t(auth.SIGN_IN_REFUSED))  # one answer, whatever the reason
         return None
     _signed_in(engine, principal)
     return principal
@@ -70,6 +120,7 @@ def sign_in_form(engine: Engine) -> Principal | None:
 
 def _signed_in(engine: Engine, principal: Principal) -> None:
     st.session_state[K_PRINCIPAL] = principal
+    st.session_state[K_SEEN] = time.time()
     st.session_state.pop("sign_in_password", None)
     lang = auth.user_language(engine=engine, username=principal.username)
     if lang in LANGUAGES:
@@ -104,9 +155,7 @@ def sign_out(engine: Engine) -> None:
     p = current_principal()
     if p is not None:
         auth.record_sign_out(engine=engine, principal=p)
-    for key in list(st.session_state.keys()):
-        if key != K_LANGUAGE:
-            del st.session_state[key]
+    _clear_session()
     if get_settings().auth_mode == "oidc" and getattr(st.user, "is_logged_in", False):
         st.logout()
     st.rerun()
@@ -137,7 +186,7 @@ def role_label(role: str) -> str:
 
 def require_page(permission: str) -> Principal:
     """Stop the page with a clear message unless the signed-in role holds `permission`."""
-    p = current_principal()
+    p = check_session(get_engine())
     if p is None:
         st.warning(t("Please sign in."))
         st.stop()

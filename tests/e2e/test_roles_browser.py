@@ -72,7 +72,7 @@ def test_wrong_password_is_refused(page, server: str) -> None:
     pg.get_by_role("textbox", name="Username").fill("observer")
     pg.get_by_role("textbox", name="Password").fill("wrong-password")
     pg.keyboard.press("Enter")
-    pg.get_by_text("Wrong username or password.").wait_for()
+    pg.get_by_text("Wrong username or password, or sign-in is paused").wait_for()
     assert pg.locator('[data-testid="stSidebarNav"]').count() == 0
 
 

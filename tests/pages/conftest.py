@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.db import get_engine
 from dashboard.roles import Principal
-from tests.conftest import EXAMPLES, ROOT
+from tests.conftest import EXAMPLES, ROOT, make_test_accounts
 from tests.pages.demo_data import load_demo
 
 #: a period the demo set covers, so figures are not empty whatever today's date is
@@ -22,6 +22,7 @@ def demo_db() -> Iterator[Engine]:
     """The app's own database (OVERSIGHT_DATABASE_URL from the autouse fixture), loaded."""
     engine = get_engine()
     load_demo(engine, examples=EXAMPLES)
+    make_test_accounts(engine)
     yield engine
 
 

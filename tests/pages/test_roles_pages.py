@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.db import get_engine
 from dashboard.navigation import PAGES
 from dashboard.roles import PERMISSIONS, ROLES, Principal
-from tests.conftest import ROOT
+from tests.conftest import ROOT, add_accounts, make_test_accounts
 
 DOCUMENTED = ROOT / "seed" / "documented" / "cases.csv"
 #: a documented case with a named victim, opened on the case page
@@ -53,6 +53,8 @@ def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     engine = get_engine(url)
     seed_database(engine, synthetic=None)
     load_demo(engine)
+    make_test_accounts(engine, AGENCY)
+    add_accounts(engine, {"secretariat": "secretariat"})
     yield url
 
 
