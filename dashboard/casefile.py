@@ -1,7 +1,8 @@
 """One case's facts and events for a signed-in user, with personal data removed by role.
 
 Who sees what (roles.py): the observer sees no case at all; an SPU head sees the facts and the
-procedural history but never the victim's name, the summary, the NGO or event notes; committee
+procedural history but never the victim's name, the summary, the NGO, event notes or the
+sources (citations name victims: shown whole or not at all, never scrubbed); committee
 roles (secretariat, member) see all of it — the name is restricted data, not public data, and
 the committee needs it to prepare a session. `identity_public` only matters for public output.
 
@@ -26,6 +27,8 @@ from dashboard.contract import (
     CASE_SCHEMA,
     EVENT_COLUMNS,
     EVENT_SCHEMA,
+    NAME_BEARING_CASE_COLUMNS,
+    NAME_BEARING_EVENT_COLUMNS,
     PERSONAL_CASE_COLUMNS,
     PERSONAL_EVENT_COLUMNS,
 )
@@ -84,17 +87,14 @@ def case_file(
 
     withheld: list[str] = []
     if not can(principal, "view_victim_names"):
-        withheld.append("victim_name")
+        # a field that can hold a name is shown whole or not at all (never scrubbed)
+        withheld += [*NAME_BEARING_CASE_COLUMNS, *NAME_BEARING_EVENT_COLUMNS]
     if not can(principal, "view_case_narrative"):
-        withheld += [c for c in PERSONAL_CASE_COLUMNS if c != "victim_name"]
-        withheld += list(PERSONAL_EVENT_COLUMNS)
-    name = facts.get("victim_name")
+        withheld += [*PERSONAL_CASE_COLUMNS, *PERSONAL_EVENT_COLUMNS]
+    withheld = list(dict.fromkeys(withheld))
     facts = {k: v for k, v in facts.items() if k not in withheld}
-    if name and "victim_name" in withheld:
-        # citations ("…, case of <name>") repeat the name: scrub it from every text kept
-        facts, events = _scrub_name(facts, events, str(name))
     events = events.drop(
-        [c for c in PERSONAL_EVENT_COLUMNS if c in withheld and c in events.columns]
+        [c for c in NAME_BEARING_EVENT_COLUMNS if c in withheld and c in events.columns]
     )
     shown_personal = any(facts.get(c) for c in PERSONAL_CASE_COLUMNS if c in facts) or (
         "note" in events.columns and events["note"].drop_nulls().len() > 0
@@ -102,17 +102,3 @@ def case_file(
     return CaseFile(
         facts=facts, events=events, withheld=tuple(withheld), shows_personal=bool(shown_personal)
     )
-
-
-def _scrub_name(
-    facts: dict[str, Any], events: pl.DataFrame, name: str
-) -> tuple[dict[str, Any], pl.DataFrame]:
-    """Replace the victim's name and each part of it (3+ letters) by "[…]" in text values."""
-    import re
-
-    parts = sorted({name, *(w for w in re.split(r"\W+", name) if len(w) >= 3)}, key=len)[::-1]
-    pattern = r"(?i)\b(" + "|".join(re.escape(w) for w in parts) + r")\b"
-    facts = {k: re.sub(pattern, "[…]", v) if isinstance(v, str) else v for k, v in facts.items()}
-    text_cols = [c for c, dt in events.schema.items() if dt == pl.String]
-    events = events.with_columns(pl.col(c).str.replace_all(pattern, "[…]") for c in text_cols)
-    return facts, events

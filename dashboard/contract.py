@@ -76,6 +76,11 @@ CASE_BOOL_COLUMNS = ("identity_public", "unregistered_detention", "lawyer", "syn
 #: Columns holding personal data: never shown to the observer role, in logs or public exports.
 PERSONAL_CASE_COLUMNS = ("victim_name", "summary", "ngo")
 PERSONAL_EVENT_COLUMNS = ("note",)
+#: Free text that may name the victim (a citation such as "complaint of Petrov I., see also the
+#: case of Ivan Petrov" names them in any inflected form): shown whole to roles that may see
+#: victims' names and not at all to others. Never scrubbed: no rule finds every form of a name.
+NAME_BEARING_CASE_COLUMNS = (*PERSONAL_CASE_COLUMNS, "source")
+NAME_BEARING_EVENT_COLUMNS = (*PERSONAL_EVENT_COLUMNS, "source")
 
 #: The longest text (in characters) each free-text column may hold: import refuses longer
 #: cells and forms cut input there. The spec gives no limit; these are this project's
