@@ -36,6 +36,12 @@ PERSONAL_FIELDS = frozenset(
         "password",
         "password_hash",
         "new_password",
+        # free text a person writes about a case may name the victim (recommendation text,
+        # follow-up evidence, comments): the log says that it changed, never what it says
+        "text",
+        "evidence",
+        "comment",
+        "public_text",
     }
 )
 

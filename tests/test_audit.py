@@ -9,9 +9,12 @@ import pytest
 from sqlalchemy import Engine
 
 from dashboard import audit, auth
+from dashboard import workflow as wf
+from dashboard.importer import import_files
 from dashboard.roles import AccessDenied, Principal
 from db.engine import session_scope
 from db.models import utcnow
+from tests.conftest import ROOT
 
 SEC = Principal("boss", "secretariat")
 
@@ -136,3 +139,36 @@ def test_only_secretariat_reads_the_log(engine: Engine, role: str) -> None:
         audit.read(engine, Principal("x", role))
     with pytest.raises(AccessDenied):
         audit.distinct_values(engine, Principal("x", role), "action")
+
+
+def test_recommendation_text_naming_a_victim_is_redacted(engine: Engine) -> None:
+    import_files(
+        engine,
+        [ROOT / "seed" / "documented" / "cases.csv", ROOT / "seed" / "documented" / "events.csv"],
+    )
+    session = wf.create_session(
+        engine=engine,
+        principal=SEC,
+        title="Winter session",
+        session_date=date(2013, 2, 15),
+        period="2012-H2",
+        members_present="A. Member",
+    )
+    assert session.id is not None
+    rec = wf.create_recommendation(
+        engine=engine,
+        principal=SEC,
+        session_id=session.id,
+        kind="systemic",
+        addressee="SPU",
+        text="Reopen the case of Петров Иван and question Петрова's cellmates",
+        due_date=date(2013, 9, 1),
+        target_indicator="spu_involvement_rate",
+        target_region="KZ-39",
+    )
+    log = audit.read(engine, SEC, entity="recommendation")
+    assert log.height >= 1
+    stored = " ".join(str(v) for row in log.rows() for v in row)
+    assert "Петров" not in stored
+    assert '"redacted": ["text"]' in log["after"][0]
+    assert rec.text.startswith("Reopen")
