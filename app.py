@@ -21,6 +21,7 @@ from dashboard.ui.auth import (
     sign_out_button,
 )
 from dashboard.ui.i18n import language_selector
+from dashboard.ui.menu import sidebar_menu
 
 HERE = Path(__file__).resolve().parent
 
@@ -67,19 +68,23 @@ if principal is None:
     nav = st.navigation([st.Page(sign_in_page, title=t("Sign in"), icon=":material/login:")])
 else:
     sections: dict[str, list] = {}
+    menu: dict[str, list] = {}
     for spec in pages_for(principal.role):
         path = HERE / spec.path
         if not path.is_file():  # a page not written yet
             continue
-        sections.setdefault(t(spec.section), []).append(
-            st.Page(
-                str(path),
-                title=t(spec.title),
-                icon=spec.icon,
-                default=principal.role in spec.default_for,
-                visibility="hidden" if spec.hidden else "visible",
-            )
+        page = st.Page(
+            str(path),
+            title=t(spec.title),
+            icon=spec.icon,
+            default=principal.role in spec.default_for,
+            visibility="hidden" if spec.hidden else "visible",
         )
-    nav = st.navigation(sections, expanded=True)  # the whole menu, no 'View more'
+        sections.setdefault(t(spec.section), []).append(page)
+        if not spec.hidden:
+            menu.setdefault(t(spec.section), []).append(page)
+    # routes every URL through this script; the menu is ours (dashboard/ui/menu.py says why)
+    nav = st.navigation(sections, position="hidden")
+    sidebar_menu(menu)
     sign_out_button(eng)
 nav.run()

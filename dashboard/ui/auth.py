@@ -10,12 +10,15 @@ at once, a changed role applies at once, and a session idle for `session_idle_mi
 
 from __future__ import annotations
 
+import runpy
 import time
 
 import streamlit as st
 from sqlalchemy import Engine
+from streamlit.runtime.pages_manager import PagesManager
 
 from dashboard import auth
+from dashboard.cli import app_script
 from dashboard.config import get_settings
 from dashboard.db import get_engine
 from dashboard.i18n import LANGUAGES, N_, get_language, set_language, t
@@ -184,8 +187,22 @@ def role_label(role: str) -> str:
     return ROLE_LABELS.get(role, role)
 
 
+def _route_through_app() -> None:
+    """Run app.py (the router and sign-in gate) instead of this page, then stop.
+
+    On a server no one has opened yet, Streamlit runs a deep link's pages/*.py directly, as in
+    its old pages-directory mode, until a run of app.py has called st.navigation. Running
+    app.py here makes that first run; it routes the URL itself, so this page comes back
+    through the gate (signed out: the sign-in page) and later requests go through app.py.
+    """
+    runpy.run_path(str(app_script()), run_name="__main__")
+    st.stop()
+
+
 def require_page(permission: str) -> Principal:
     """Stop the page with a clear message unless the signed-in role holds `permission`."""
+    if PagesManager.uses_pages_directory:
+        _route_through_app()
     p = check_session(get_engine())
     if p is None:
         st.warning(t("Please sign in."))

@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -31,18 +32,9 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Base URL of a running app whose database holds the spec's examples and demo cases."""
-    from db.engine import make_engine, migrate
-    from tests.pages.demo_data import load_demo
-
-    folder = tmp_path_factory.mktemp("e2e")
-    url = f"sqlite:///{folder / 'oversight.db'}"
-    eng = make_engine(url)
-    migrate(eng)
-    load_demo(eng, n=120, examples=EXAMPLES)
-    eng.dispose()
+@contextmanager
+def running_app(folder: Path, url: str) -> Iterator[str]:
+    """`streamlit run app.py` on the database `url` (log in `folder`); yields its base URL."""
     port = _free_port()
     env = os.environ | {
         "OVERSIGHT_DATABASE_URL": url,
@@ -81,6 +73,27 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+def demo_database(folder: Path) -> str:
+    """An SQLite file in `folder` holding the spec's examples and demo cases; its URL."""
+    from db.engine import make_engine, migrate
+    from tests.pages.demo_data import load_demo
+
+    url = f"sqlite:///{folder / 'oversight.db'}"
+    eng = make_engine(url)
+    migrate(eng)
+    load_demo(eng, n=120, examples=EXAMPLES)
+    eng.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of a running app whose database holds the spec's examples and demo cases."""
+    folder = tmp_path_factory.mktemp("e2e")
+    with running_app(folder, demo_database(folder)) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

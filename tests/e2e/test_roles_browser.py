@@ -41,7 +41,7 @@ def nav_titles(pg) -> list[str]:
     more = pg.locator('[data-testid="stSidebarNavViewButton"]')
     if more.count() and "more" in more.first.inner_text().lower():
         more.first.click()
-    links = pg.locator('[data-testid="stSidebarNav"] a').all_inner_texts()
+    links = pg.locator(".st-key-app_menu a").all_inner_texts()
     return sorted(x.strip().splitlines()[-1].strip() for x in links)
 
 
@@ -49,7 +49,7 @@ def nav(pg, title: str) -> None:
     more = pg.locator('[data-testid="stSidebarNavViewButton"]')
     if more.count() and "more" in more.first.inner_text().lower():
         more.first.click()  # a long menu is folded
-    pg.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title).click()
+    pg.locator(".st-key-app_menu").get_by_role("link", name=title).click()
     pg.get_by_role("heading", name=title).first.wait_for()
     wait_idle(pg)
 
@@ -60,7 +60,7 @@ def test_signed_out_visitor_sees_only_the_sign_in_form(page, server: str) -> Non
         pg.goto(server + path)
         pg.get_by_role("textbox", name="Username").wait_for()
         wait_idle(pg)
-        assert pg.locator('[data-testid="stSidebarNav"]').count() == 0
+        assert pg.locator(".st-key-app_menu").count() == 0
         assert pg.locator('[data-testid="stDataFrame"], [data-testid="stMetric"]').count() == 0
         assert_no_names(pg)
     shot(pg, "roles_01_sign_in")
@@ -73,7 +73,7 @@ def test_wrong_password_is_refused(page, server: str) -> None:
     pg.get_by_role("textbox", name="Password").fill("wrong-password")
     pg.keyboard.press("Enter")
     pg.get_by_text("Wrong username or password, or sign-in is paused").wait_for()
-    assert pg.locator('[data-testid="stSidebarNav"]').count() == 0
+    assert pg.locator(".st-key-app_menu").count() == 0
 
 
 def test_observer_sees_public_figures_only(page, server: str) -> None:
@@ -142,7 +142,7 @@ def test_secretariat_audit_accounts_and_sign_out(page, server: str) -> None:
 
     pg.locator('[data-testid="stSidebar"]').get_by_role("button", name="Sign out").click()
     pg.get_by_role("textbox", name="Username").wait_for()
-    assert pg.locator('[data-testid="stSidebarNav"]').count() == 0
+    assert pg.locator(".st-key-app_menu").count() == 0
 
     # the new account signs in with its role's pages only
     sign_in_as(pg, server, "e2e-member", "Browser-test-1")
