@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "dashboard.cli_i18n",
     "dashboard.cli_seed",
     "dashboard.cli_remind",
+    "dashboard.cli_disclosure",
 ]
 
 

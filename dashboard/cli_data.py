@@ -56,12 +56,15 @@ def cmd_export(args: argparse.Namespace) -> int:
     from dashboard.exporter import export_dir
 
     if getattr(args, "public", False):
-        from dashboard.public import CLI_PUBLIC, write_public_export
+        from dashboard.public import CLI_PUBLIC, public_publication, write_public_export
 
         # the observer's rights (the same rules as on screen), audited as the OS user
         who = dataclasses.replace(CLI_PUBLIC, username=audit.cli_actor())
-        for path in write_public_export(get_engine(), who, args.directory, fmt=args.fmt):
+        engine = get_engine()
+        pub = public_publication(engine, who)
+        for path in write_public_export(engine, who, args.directory, fmt=args.fmt, publication=pub):
             print(path)
+        print(suppression_line(pub.summary()))
         return 0
     engine = get_engine()
     files = export_dir(engine, args.directory, fmt=args.fmt)
@@ -75,6 +78,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     for path in files:
         print(path)
     return 0
+
+
+def suppression_line(summary: dict[str, int]) -> str:
+    """The share of figures `export --public` withheld, in one line."""
+    share = summary["figures_withheld"] / summary["figures"] if summary["figures"] else 0.0
+    return (
+        f"withheld {summary['figures_withheld']:,} of {summary['figures']:,} figures "
+        f"({share:.1%}): {summary['counts_primary']:,} of {summary['counts']:,} counts by the "
+        f"small-count rules, {summary['counts_secondary']:,} more so that none can be recovered"
+    )
 
 
 def _progress(stage: str, done: int, total: int) -> None:

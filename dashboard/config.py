@@ -85,6 +85,13 @@ class Settings(BaseSettings):
     smtp_user: str | None = None
     smtp_password: str | None = None
     smtp_starttls: bool = False
+    #: Public figures (docs/disclosure.md): counts from 1 to k-1 are shown as "<k".
+    disclosure_k: int = Field(default=5, ge=2)
+    #: Public figures: no withheld count may be narrowed, from everything published, to fewer
+    #: possible values than this (2: never to an exact value).
+    disclosure_protection: int = Field(default=3, ge=2)
+    #: Public figures: a rate (or a part of a group) over fewer cases than this is not shown.
+    disclosure_rate_min: int = Field(default=10, ge=1)
 
 
 @lru_cache(maxsize=1)

@@ -609,7 +609,12 @@ def public_count(n: int | None) -> str | None:
     return DISPLAY["fewer_than_5"] if 0 < n < PUBLIC_MIN_COUNT else str(int(n))
 
 
-def _format(kind: str, value: float) -> str:
+def format_figure(kind: str, value: float) -> str:
+    """A shown figure as the public text has it: a rate as "22.2%", a mean with 2 decimals.
+
+    >>> format_figure("rate", 0.2222), format_figure("mean", 0.3077), format_figure("count", 5.0)
+    ('22.2%', '0.31', '5')
+    """
     if kind == "rate":
         return f"{value * 100:.1f}%"
     if kind == "mean":
@@ -630,7 +635,7 @@ def _public(
         return None, DISPLAY["no_cases"], "no_cases", None, den
     if denominator < PUBLIC_MIN_DENOMINATOR:
         return None, DISPLAY["too_few_cases"], "too_few_cases", None, den
-    return value, _format(kind, value), "shown", public_count(numerator), den
+    return value, format_figure(kind, value), "shown", public_count(numerator), den
 
 
 def public_figures(figures: dict[str, Figure]) -> dict[str, PublicFigure]:

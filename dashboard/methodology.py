@@ -282,6 +282,29 @@ INDICATOR_TEXTS: tuple[Entry, ...] = (
     ),
 )
 
+#: How public figures are protected (docs/disclosure.md), in plain words for the methodology page.
+DISCLOSURE_TEXTS: tuple[str, ...] = (
+    N_(
+        "Public figures (the observer's page and the public export) are protected so that no victim can be singled out, even by someone who multiplies a percentage by its number of cases or adds up the tables."
+    ),
+    N_("A number of cases from 1 to 4 is shown as “<5”."),
+    N_(
+        "A percentage over fewer than 10 cases is not shown (“too few cases”), and neither are the numbers it is made of."
+    ),
+    N_(
+        "Where all of a group, or all but 1 to 4 of it, share something (for example all 12 cases are still open), that number is withheld: it would tell something about every case in the group."
+    ),
+    N_(
+        "The three public tables (by half-year, by region, by half-year and region) add up to each other. Where the others would let a withheld number be worked out, more numbers are withheld (“withheld”), until no hidden number can be narrowed to fewer than 3 possible values."
+    ),
+    N_(
+        "A percentage is shown only where both its numbers are shown. The national number of complaints per half-year is always shown when it is 10 or more."
+    ),
+    N_(
+        "Anyone can check an export with the command “oversight disclosure-check”, which attacks it as an outsider would."
+    ),
+)
+
 GENERAL_RULES: tuple[str, ...] = (
     N_(
         "Every figure is computed for an as-of date T: events after T are ignored, as if not yet known; a case complained after T appears nowhere."
@@ -293,10 +316,9 @@ GENERAL_RULES: tuple[str, ...] = (
         "Imprecise dates count as the middle of their interval: a month as its 15th day, a year as 1 July. Durations are whole days and never negative."
     ),
     N_("A rate whose denominator is 0 is shown as “no cases”, never as 0 %."),
-    N_(
-        "Public figures: counts from 1 to 4 are shown as “<5”, and a rate over fewer than 10 cases is not shown."
-    ),
+    *DISCLOSURE_TEXTS,
 )
+
 
 #: Choices made in this dashboard where the spec left room.
 DASHBOARD_CHOICES: tuple[str, ...] = (

@@ -3,9 +3,8 @@ public (suppressed) figures that the observer role and `export --public` see.
 
 Everything here calls `dashboard.roles.require` first, so a page reached by its URL, or a bug
 in a page, cannot import, export or show more than the signed-in role may.
-Public figures never contain case ids, names, notes or summaries: they are built from the
-engine's public mode (indicators.public_figures / public_breakdown: counts 1-4 shown as "<5",
-rates over fewer than 10 cases withheld).
+Public figures never contain case ids, names, notes or summaries. The public tables
+(`public_publication`, `export --public`) are protected by engine.disclosure (docs/disclosure.md).
 """
 
 from __future__ import annotations
@@ -25,7 +24,7 @@ from sqlalchemy import Engine
 
 from dashboard import audit
 from dashboard.config import get_settings
-from dashboard.contract import half_year_bounds
+from dashboard.engine.disclosure import FILES, Publication, Rules, as_text, publish
 from dashboard.exporter import workbook
 from dashboard.i18n import import_reason
 from dashboard.roles import Principal, require
@@ -33,8 +32,6 @@ from db.engine import private_file
 
 #: who runs `export --public`: the observer's rights, so the same rules apply as on screen
 CLI_PUBLIC = Principal("cli", "observer")
-#: breakdowns in a public export, and in this order
-PUBLIC_BY = ("half_year", "region")
 
 
 # --- import and full export (secretariat) ------------------------------------------------------
@@ -130,7 +127,6 @@ def reload_demo(engine: Engine, principal: Principal) -> str:
     """Load the documented and synthetic demo sets again (upsert); a one-line summary."""
     require(principal, "import_data")
     from dashboard import seeding
-    from dashboard.config import get_settings
 
     report = seeding.seed_database(engine, synthetic=get_settings().synthetic_cases)
     audit.record_now(engine, actor=principal, action="seed", detail=str(report)[:200])
@@ -276,31 +272,23 @@ def _strip_ids(frame: pl.DataFrame) -> pl.DataFrame:
 _PERSONAL_COLUMNS = frozenset({"case_id", "victim_name", "summary", "note", "ngo", "source"})
 
 
+def public_publication(
+    engine: Engine, principal: Principal, *, as_of: date | None = None
+) -> Publication:
+    """The public tables per half-year, per region, and per half-year and region, protected
+    together (engine.disclosure: small counts withheld, then whatever would let them be
+    recovered from the margins). No case-level rows, no ids, no names."""
+    require(principal, "view_public_figures")
+    as_of = as_of or date.today()
+    rules = Rules.from_settings(get_settings())
+    return publish(_metrics(engine, as_of), as_of=as_of, rules=rules)
+
+
 def public_export_frames(
     engine: Engine, principal: Principal, *, as_of: date | None = None
 ) -> dict[str, pl.DataFrame]:
-    """The public export: suppressed figures per half-year, per region, and per half-year and
-    region (every cell suppressed on its own). No case-level rows, no ids, no names.
-    """
-    require(principal, "view_public_figures")
-    as_of = as_of or date.today()
-    metrics = _metrics(engine, as_of)
-    first = date(1900, 1, 1)
-    frames = {
-        by: public_table(metrics, principal, start=first, end=as_of, by=by) for by in PUBLIC_BY
-    }
-    halves = sorted(set(frames["half_year"]["group"].to_list()))
-    parts = []
-    for label in halves:
-        start, end = half_year_bounds(label)
-        part = public_table(metrics, principal, start=start, end=min(end, as_of), by="region")
-        parts.append(part.select(pl.lit(label).alias("half_year"), pl.all()))
-    frames["half_year_region"] = (
-        pl.concat(parts).rename({"group": "region"})
-        if parts
-        else pl.DataFrame(schema={"half_year": pl.String, "region": pl.String})
-    )
-    return frames
+    """The frames of `public_publication` (table name -> frame)."""
+    return public_publication(engine, principal, as_of=as_of).frames
 
 
 def public_export_bytes(
@@ -318,12 +306,13 @@ def write_public_export(
     *,
     fmt: str = "csv",
     as_of: date | None = None,
+    publication: Publication | None = None,
 ) -> list[Path]:
     """Write the public export (`export --public`) as CSV files or one XLSX workbook."""
-    frames = public_export_frames(engine, principal, as_of=as_of)
+    pub = publication or public_publication(engine, principal, as_of=as_of)
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
-    text = {name: _as_text(frame) for name, frame in frames.items()}
+    text = {name: as_text(_strip_ids(frame)) for name, frame in pub.frames.items()}
     if fmt == "xlsx":
         path = private_file(out / "oversight-public.xlsx")
         with workbook(path) as wb:
@@ -333,14 +322,8 @@ def write_public_export(
     else:
         files = []
         for name, frame in text.items():
-            path = private_file(out / f"public_by_{name}.csv")
+            path = private_file(out / FILES[name])
             frame.write_csv(path)
             files.append(path)
     audit.record_now(engine, actor=principal, action="export", detail=f"public {fmt}")
     return files
-
-
-def _as_text(frame: pl.DataFrame) -> pl.DataFrame:
-    return frame.with_columns(
-        pl.col(c).cast(pl.String) for c, dt in frame.schema.items() if dt != pl.String
-    )

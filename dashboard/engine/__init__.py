@@ -1,0 +1,1 @@
+"""The engine: pure polars computations, no database and no Streamlit."""
