@@ -807,7 +807,7 @@ def attack(know: pl.DataFrame, rules: Rules) -> pl.DataFrame:
             continue
         f = by_stat[name]
         if stat.within in solved:
-            hi_parent = solved[stat.within].select(*CELL, _C("hi_star").alias("hi_parent"))
+            hi_parent = solved[stat.within].select(*CELL, _C("hi_bound").alias("hi_parent"))
             f = _tighten(
                 f.join(hi_parent, on=CELL, how="left", nulls_equal=True)
                 .with_columns(
@@ -818,9 +818,12 @@ def attack(know: pl.DataFrame, rules: Rules) -> pl.DataFrame:
                 )
                 .drop("hi_parent")
             )
-        lo_star, hi_star = _stat_intervals(f, rules.protection)
+        lo_star, hi_star, exact = _stat_intervals(f, rules.protection)
         f = f.with_columns(
             pl.Series("lo_star", lo_star), pl.Series("hi_star", hi_star, dtype=pl.Int64)
+        ).with_columns(
+            # a bound for the children: the exact maximum where it was computed, else the prior
+            pl.when(pl.Series(exact)).then(_C("hi_star")).otherwise(_C("hi")).alias("hi_bound")
         )
         solved[name] = f
         results.append(f.filter(~_C("shown")))
@@ -867,7 +870,7 @@ def _tighten(f: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _stat_intervals(f: pl.DataFrame, need: int) -> tuple[np.ndarray, list[int | None]]:
+def _stat_intervals(f: pl.DataFrame, need: int) -> tuple[np.ndarray, list[int | None], np.ndarray]:
     """The range of every cell of one statistic over all (integer) solutions of the margins.
 
     The three tables are one two-way table with its margins: rows = half-years and a total
@@ -936,6 +939,8 @@ def _stat_intervals(f: pl.DataFrame, need: int) -> tuple[np.ndarray, list[int | 
     lo_star = y[: len(lo)] - np.minimum(fall, y[: len(lo)] - lo)
     spread = _values_np(lo_star, np.where(hi_star >= _BIG // 2, -1, hi_star), excl)
     unknown = unknown[spread[unknown] < need]
+    exact = lo >= hi  # known cells; and below, those whose range is computed exactly
+    exact[unknown] = True
     for e in unknown:
         ai, bi = int(a[e]), int(b[e])
         saved = (graph[ai, bi], graph[bi, ai])
@@ -948,7 +953,7 @@ def _stat_intervals(f: pl.DataFrame, need: int) -> tuple[np.ndarray, list[int | 
         inc, dec = (flow_ba, flow_ab) if sigma[e] > 0 else (flow_ab, flow_ba)
         hi_star[e] = y[e] + min(int(inc), int(hi[e] - y[e]))
         lo_star[e] = y[e] - min(int(dec), int(y[e] - lo[e]))
-    return lo_star, [None if h >= _BIG // 2 else int(h) for h in hi_star]
+    return lo_star, [None if h >= _BIG // 2 else int(h) for h in hi_star], exact
 
 
 def _best_rectangles(cap: np.ndarray, n_rows: int) -> np.ndarray:
