@@ -46,6 +46,26 @@ def _stats(rows: list[tuple[str, int]], table: str = "half_year") -> pl.DataFram
     )
 
 
+def _one_count(n: int) -> pl.DataFrame:
+    """A half-year table with one complaints row (a `breakdown` frame)."""
+    return pl.DataFrame(
+        {
+            "group": ["2025-H1"],
+            "indicator": ["complaints"],
+            "value": [float(n)],
+            "numerator": [n],
+            "denominator": [None],
+        },
+        schema={
+            "group": pl.String,
+            "indicator": pl.String,
+            "value": pl.Float64,
+            "numerator": pl.Int64,
+            "denominator": pl.Int64,
+        },
+    )
+
+
 def _rule(rows: list[tuple[str, int]], stat: str, rules: d.Rules = RULES) -> str | None:
     marks = d.primary(_stats(rows), rules)
     return marks.filter(stat=stat)["rule"].item()
@@ -87,6 +107,16 @@ def test_thresholds_are_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     rules = d.Rules.from_settings(get_settings())
     assert (rules.k, rules.rate_min, rules.protection) == (3, 20, 2)
     assert _rule([("cases", 3)], "cases", rules) is None
+    one = _one_count(2)
+    tables = {
+        "half_year": one,
+        "region": one.with_columns(pl.lit("KZ-10").alias("group")),
+        "half_year_region": one.rename({"group": "half_year"}).with_columns(
+            pl.lit("KZ-10").alias("region")
+        ),
+    }
+    frames = d.render(tables, d.primary(d.statistics(tables), rules), rules)
+    assert [f["display"].item() for f in frames.values()] == ["<3"] * 3
     assert _rule([("cases", 19), ("spu", 0)], "spu", rules) == "group"
 
 

@@ -45,10 +45,8 @@ FILES: dict[str, str] = {t: f"public_by_{t}.csv" for t in TABLES}
 CELL = ("table", "half_year", "region")
 
 #: display texts of the public mode (msgids; the CSV keeps them in English)
-SMALL = "<5"
 WITHHELD = "withheld"
-DISPLAY = {"fewer_than_5": SMALL, "too_few_cases": "too few cases", "no_cases": "no cases"}
-DISPLAY["withheld"] = WITHHELD
+DISPLAY = {"too_few_cases": "too few cases", "no_cases": "no cases", "withheld": WITHHELD}
 
 
 @dataclass(frozen=True)
@@ -59,6 +57,11 @@ class Rules:
     rate_min: int = 10
     #: possible values an attacker must be left with for every withheld count
     protection: int = 3
+
+    @property
+    def small(self) -> str:
+        """How a count from 1 to k-1 is shown ("<5")."""
+        return f"<{self.k}"
 
     @classmethod
     def from_settings(cls, settings: Any) -> Rules:
@@ -478,12 +481,12 @@ def _complement(marks: pl.DataFrame, failing: pl.DataFrame, rate_min: int) -> pl
 # --- what the public sees ---------------------------------------------------------------------
 
 
-def _mark_text(mark: pl.Expr, value: pl.Expr) -> pl.Expr:
+def _mark_text(mark: pl.Expr, value: pl.Expr, small: str) -> pl.Expr:
     return (
         pl.when(mark == "exact")
         .then(value.cast(pl.String))
         .when(mark == "small")
-        .then(pl.lit(SMALL))
+        .then(pl.lit(small))
         .when(mark == "withheld")
         .then(pl.lit(WITHHELD))
     )
@@ -542,13 +545,17 @@ def render(
                 return_dtype=pl.String,
             )
         )
-        .otherwise(_C("status").replace_strict(DISPLAY, default=None, return_dtype=pl.String))
+        .otherwise(
+            _C("status").replace_strict(
+                {**DISPLAY, "fewer_than_5": rules.small}, default=None, return_dtype=pl.String
+            )
+        )
     )
     cells = cells.with_columns(
         pl.when(shown).then(_C("value")).alias("value"),
         display.alias("display"),
-        _mark_text(nm, _C("num_v")).alias("numerator"),
-        _mark_text(dm, dv).alias("denominator"),
+        _mark_text(nm, _C("num_v"), rules.small).alias("numerator"),
+        _mark_text(dm, dv, rules.small).alias("denominator"),
     )
     cols = ["indicator", "value", "display", "status", "numerator", "denominator"]
     out = {}
@@ -585,8 +592,8 @@ def knowledge(frames: Mapping[str, pl.DataFrame], rules: Rules) -> pl.DataFrame:
 
     def text_fact(text: pl.Expr) -> list[pl.Expr]:
         n = text.cast(pl.Int64, strict=False)
-        lo = pl.when(n.is_not_null()).then(n).when(text == SMALL).then(pl.lit(1))
-        hi = pl.when(n.is_not_null()).then(n).when(text == SMALL).then(pl.lit(small_hi))
+        lo = pl.when(n.is_not_null()).then(n).when(text == rules.small).then(pl.lit(1))
+        hi = pl.when(n.is_not_null()).then(n).when(text == rules.small).then(pl.lit(small_hi))
         return [lo.alias("lo"), hi.alias("hi"), pl.lit(None, pl.Int64).alias("excl")]
 
     status = _C("status")
