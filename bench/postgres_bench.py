@@ -9,6 +9,8 @@ through the same steps on a fresh SQLite file and on a fresh PostgreSQL database
 server named by --postgres, dropped afterwards; start one with `source scripts/postgres.sh;
 postgres_start`). Each step is timed once, wall clock:
 
+  floor           polars reads the CSVs; plain COPY (PostgreSQL) or sqlite3 executemany (SQLite)
+                  into two tables keyed like ours, no checks
   import          dashboard.importer.import_files (validation, upsert, audit, one transaction)
   re-import       the same files again (every row an update: ON CONFLICT DO UPDATE)
   load frames     dashboard.store.load_frames (what every app process does after a write)
@@ -20,19 +22,7 @@ postgres_start`). Each step is timed once, wall clock:
 The engine steps run on the frames each database returned; they are the same work on both
 (the frames are identical), timed on both so the table shows the whole path per backend.
 
-Measured (2 shared cores, PostgreSQL 15 from scripts/postgres.sh with fsync off):
-
-    100,000 cases / 1,000,000 events, wall clock
-    step                                   SQLite            PostgreSQL
-    import                                 30.7 s                42.6 s
-    re-import (all updates)                21.6 s                66.1 s
-    load frames                            5.22 s                1.86 s
-    case metrics                           0.48 s                0.49 s
-    indicators (all cases)                 0.09 s                0.10 s
-    breakdown by region                    0.03 s                0.02 s
-    docket suggestions                     0.03 s                0.03 s
-
-(A first run while other jobs loaded the machine took about twice as long on every line.)
+Figures (before and after issue 19): bench/README.md.
 """
 
 from __future__ import annotations
