@@ -98,21 +98,38 @@ def _sqlite(
     marks = ", ".join("?" * frame.width)
     insert = f"INSERT INTO {_q(table)} ({columns}) VALUES ({marks})"
     upsert = f"{insert} {_conflict(keys, update, 'excluded')}"
-    if stored is None:
-        parts = [(upsert, frame)]
-    else:
-        keys = list(keys)
-        parts = [
-            (insert, frame.join(stored.select(keys), on=keys, how="anti", maintain_order="left")),
-            (upsert, frame.join(stored.select(keys), on=keys, how="semi", maintain_order="left")),
-        ]
     done = 0
-    for sql, part in parts:
-        for chunk in sqlite_values(part).iter_slices(CHUNK):
-            cursor.executemany(sql, chunk.iter_rows())
+    for sql, part in _split(frame, keys, stored, insert, upsert):
+        # converted chunk by chunk: no second copy of a million rows
+        for chunk in part.iter_slices(CHUNK):
+            cursor.executemany(sql, sqlite_values(chunk).iter_rows())
             done += chunk.height
             if progress is not None:
                 progress(done, frame.height)
+
+
+def _split(
+    frame: pl.DataFrame,
+    keys: Sequence[str],
+    stored: pl.DataFrame | None,
+    insert: str,
+    upsert: str,
+) -> list[tuple[str, pl.DataFrame]]:
+    """(statement, rows): new rows to `insert`, stored ones to `upsert` (all of them when the
+    stored keys are unknown). A first import or a full re-import is one part, not a copy."""
+    if stored is None:
+        return [(upsert, frame)]
+    if stored.is_empty():
+        return [(insert, frame)]
+    key = pl.struct(list(keys)) if len(keys) > 1 else pl.col(keys[0])
+    held = stored.select(key.alias("_key")).to_series()
+    is_stored = frame.select(key.is_in(held.implode()).alias("_stored")).to_series()
+    count = int(is_stored.sum())
+    if count == 0:
+        return [(insert, frame)]
+    if count == frame.height:
+        return [(upsert, frame)]
+    return [(insert, frame.filter(~is_stored)), (upsert, frame.filter(is_stored))]
 
 
 def copy_csv(frame: pl.DataFrame) -> bytes:
