@@ -24,13 +24,13 @@ import argparse
 import os
 import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from datetime import date
 from pathlib import Path
+
+from dashboard.ui.menu import MENU_KEY
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -105,42 +105,9 @@ _DRAWN = """() => !document.querySelector('[data-testid="stStatusWidget"]')
 _QUIET_MS = 1000
 
 
-def _start_server(folder: Path, url: str) -> tuple[subprocess.Popen[bytes], str]:
-    from tests.e2e.conftest import _free_port
-
-    port = _free_port()
-    env = os.environ | {
-        "OVERSIGHT_DATABASE_URL": url,
-        "OVERSIGHT_SEED_ON_FIRST_START": "false",
-        "OVERSIGHT_DEMO_ACCOUNTS": "true",
-        "OVERSIGHT_LANGUAGE": "en",
-    }
-    log = (folder / "streamlit.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py")]
-        + ["--server.headless", "true", "--server.port", str(port)]
-        + ["--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return proc, base
-        except OSError:
-            time.sleep(0.5)
-    proc.kill()
-    raise RuntimeError((folder / "streamlit.log").read_text())
-
-
 def _click_to_settled(pg, title: str, frames: list[float]) -> float:  # type: ignore[no-untyped-def]
     """ms from the click on menu entry `title` to the page settled."""
-    link = pg.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title, exact=True)
+    link = pg.locator(f".st-key-{MENU_KEY}").get_by_role("link", name=title, exact=True)
     frames.clear()
     t0 = time.perf_counter()
     link.click()
@@ -162,36 +129,31 @@ def _click_to_settled(pg, title: str, frames: list[float]) -> float:  # type: ig
 def browser(folder: Path, url: str) -> None:
     from playwright.sync_api import sync_playwright
 
-    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, sign_in
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, running_app, sign_in
 
-    proc, base = _start_server(folder, url)
-    try:
-        with sync_playwright() as pw:
-            b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            pg = b.new_context(viewport={"width": 1366, "height": 900}).new_page()
-            pg.set_default_timeout(120_000)
-            frames: list[float] = []
-            pg.on(
-                "websocket",
-                lambda ws: ws.on("framereceived", lambda _f: frames.append(time.perf_counter())),
-            )
-            sign_in(pg, base)
-            print(f"{'page':<26} {'after change ms':>16} {'warm median ms':>15}")
-            titles = list(PAGES.values())
-            for i, title in enumerate(titles):
-                # start from another page, so that each click is a navigation
+    with running_app(folder, url) as base, sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        pg = b.new_context(viewport={"width": 1366, "height": 900}).new_page()
+        pg.set_default_timeout(120_000)
+        frames: list[float] = []
+        pg.on(
+            "websocket",
+            lambda ws: ws.on("framereceived", lambda _f: frames.append(time.perf_counter())),
+        )
+        sign_in(pg, base)
+        print(f"{'page':<26} {'after change ms':>16} {'warm median ms':>15}")
+        titles = list(PAGES.values())
+        for i, title in enumerate(titles):
+            # start from another page, so that each click is a navigation
+            _click_to_settled(pg, titles[i - 1], frames)
+            data_change()
+            after = _click_to_settled(pg, title, frames)
+            warm = []
+            for _ in range(3):
                 _click_to_settled(pg, titles[i - 1], frames)
-                data_change()
-                after = _click_to_settled(pg, title, frames)
-                warm = []
-                for _ in range(3):
-                    _click_to_settled(pg, titles[i - 1], frames)
-                    warm.append(_click_to_settled(pg, title, frames))
-                print(f"{title:<26} {after:>16.0f} {statistics.median(warm):>15.0f}", flush=True)
-            b.close()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+                warm.append(_click_to_settled(pg, title, frames))
+            print(f"{title:<26} {after:>16.0f} {statistics.median(warm):>15.0f}", flush=True)
+        b.close()
 
 
 def main() -> None:
