@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import polars as pl
 from sqlalchemy import URL, Connection, Engine, bindparam, make_url, text
@@ -18,8 +19,9 @@ _CASES_SQL = f"SELECT {', '.join(CASE_COLUMNS)} FROM case_file"
 _EVENTS_SQL = f"SELECT {', '.join(EVENT_COLUMNS)} FROM event"
 #: ids per `IN (...)` query: well under SQLite's and PostgreSQL's parameter limits
 ID_CHUNK = 500
-#: above this many ids fetch_by_ids reads the whole table once
+#: above this many ids fetch_by_ids reads the whole table once, this many rows at a time
 _SCAN_ABOVE = 20 * ID_CHUNK
+_SCAN_BATCH = 100_000
 
 
 def to_schema(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
@@ -112,33 +114,33 @@ def load_frames_for_cases(
 def fetch_by_ids(conn: Connection, select_sql: str, ids: Sequence[str]) -> pl.DataFrame:
     """Rows of `select_sql` (a SELECT without WHERE) whose case_id is in `ids`, in chunks.
 
-    For many ids (a re-import of a whole database) one read of the table, filtered in polars,
-    beats hundreds of `IN (...)` queries.
+    For many ids (a re-import of a whole database) one read of the table, filtered in polars
+    batch by batch, beats hundreds of `IN (...)` queries and holds one batch of rows at a time.
     """
-    if len(ids) > _SCAN_ABOVE:
-        result = conn.execute(text(select_sql))
-        rows = result.fetchall()
-        if not rows:
-            return pl.DataFrame()
-        frame = pl.DataFrame(
-            rows, schema=list(result.keys()), orient="row", infer_schema_length=None
-        )
-        wanted = pl.Series("case_id", ids, dtype=pl.String)
-        return frame.filter(pl.col("case_id").is_in(wanted))
-    stmt = text(f"{select_sql} WHERE case_id IN :ids").bindparams(bindparam("ids", expanding=True))
     parts: list[pl.DataFrame] = []
-    for i in range(0, len(ids), ID_CHUNK):
-        result = conn.execute(stmt, {"ids": list(ids[i : i + ID_CHUNK])})
-        rows = result.fetchall()
-        if rows:
-            parts.append(
-                pl.DataFrame(
-                    rows, schema=list(result.keys()), orient="row", infer_schema_length=None
-                )
-            )
+    if len(ids) > _SCAN_ABOVE:
+        wanted = pl.Series("case_id", ids, dtype=pl.String)
+        result = conn.execute(text(select_sql))
+        for rows in result.partitions(_SCAN_BATCH):
+            batch = _rows_frame(rows, list(result.keys()))
+            parts.append(batch.filter(pl.col("case_id").is_in(wanted.implode())))
+    else:
+        stmt = text(f"{select_sql} WHERE case_id IN :ids").bindparams(
+            bindparam("ids", expanding=True)
+        )
+        for i in range(0, len(ids), ID_CHUNK):
+            result = conn.execute(stmt, {"ids": list(ids[i : i + ID_CHUNK])})
+            rows = result.fetchall()
+            if rows:
+                parts.append(_rows_frame(rows, list(result.keys())))
+    parts = [p for p in parts if p.height]
     if not parts:
         return pl.DataFrame()
     return pl.concat(parts, how="diagonal_relaxed")
+
+
+def _rows_frame(rows: Sequence[Any], names: list[str]) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema=names, orient="row", infer_schema_length=None)
 
 
 def _cases_frame(frame: pl.DataFrame) -> pl.DataFrame:

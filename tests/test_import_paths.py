@@ -5,11 +5,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import polars as pl
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from polars.testing import assert_series_equal
+from polars.testing import assert_frame_equal, assert_series_equal
+from sqlalchemy import Engine
 
-from dashboard.importer import _earlier_max, _needs_normalising
+from dashboard import store
+from dashboard.importer import _earlier_max, _needs_normalising, import_files
+from tests.conftest import EXAMPLES
 
 rows = st.lists(
     st.tuples(st.sampled_from(["a", "b", "c", "d"]), st.integers(-30_000, 60_000)), max_size=40
@@ -48,3 +52,19 @@ def test_only_columns_with_such_cells_are_normalised() -> None:
         "apostrophe",
     }
     assert _needs_normalising(frame.clear(), frame.columns) == set()
+
+
+def test_fetch_by_ids_scan_gives_what_the_in_queries_give(
+    sqlite_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import_files(sqlite_engine, [EXAMPLES / "cases.csv", EXAMPLES / "events.csv"])
+    sql = "SELECT case_id, seq, event_date FROM event"
+    with sqlite_engine.connect() as conn:
+        for ids in (["DOC-EVL"], ["DOC-EVL", "DOC-ROZ", "NO-SUCH"], ["NO-SUCH"]):
+            by_in = store.fetch_by_ids(conn, sql, ids)
+            monkeypatch.setattr(store, "_SCAN_ABOVE", 0)
+            monkeypatch.setattr(store, "_SCAN_BATCH", 2)  # several batches, some empty
+            by_scan = store.fetch_by_ids(conn, sql, ids)
+            monkeypatch.undo()
+            assert_frame_equal(by_scan, by_in)
+            assert (by_in.height > 0) == (ids != ["NO-SUCH"])
