@@ -9,11 +9,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard.auth import ensure_demo_accounts
+from dashboard.accounts.auth import ensure_demo_accounts
 from dashboard.config import get_settings
+from dashboard.data.seeding import seed_if_empty
 from dashboard.i18n import t
 from dashboard.navigation import pages_for
-from dashboard.ui import engine
 from dashboard.ui.auth import (
     apply_language,
     check_session,
@@ -21,6 +21,7 @@ from dashboard.ui.auth import (
     sign_out_button,
 )
 from dashboard.ui.i18n import language_selector
+from dashboard.ui.loaders import engine
 from dashboard.ui.menu import sidebar_menu
 
 HERE = Path(__file__).resolve().parent
@@ -34,11 +35,7 @@ def first_start(url: str) -> tuple[str | None, list[str]]:
     eng = engine()
     seeded = None
     if get_settings().seed_on_first_start:
-        try:
-            from dashboard.seeding import seed_if_empty
-        except ImportError:  # the seed module is optional
-            seed_if_empty = None
-        report = seed_if_empty(eng) if seed_if_empty else None
+        report = seed_if_empty(eng)
         seeded = str(report) if report else None
     return seeded, ensure_demo_accounts(eng)
 

@@ -11,7 +11,7 @@ from datetime import date
 import numpy as np
 import polars as pl
 
-from dashboard.contract import (
+from dashboard.data.contract import (
     AGENCY_CODES,
     ALLEGATIONS,
     CASE_SCHEMA,

@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import seed.synthetic as synthetic  # noqa: E402
 from bench._gen import generate  # noqa: E402
 from dashboard.engine.disclosure import Rules, as_text, audit, publish  # noqa: E402
-from dashboard.metrics import case_metrics  # noqa: E402
+from dashboard.engine.metrics import case_metrics  # noqa: E402
 
 AS_OF = date(2026, 1, 1)
 

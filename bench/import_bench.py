@@ -6,7 +6,7 @@
 Prints, for one generated data set, the time and peak memory of
   - floor:     polars reads the CSVs, stdlib sqlite3 inserts every row into two tables keyed
                like ours, in one transaction, with no checks (what the import cannot beat),
-  - import:    dashboard.importer.import_files (every contract rule, upsert, audit, one
+  - import:    dashboard.data.importer.import_files (every contract rule, upsert, audit, one
                transaction) into a fresh database, and
   - re-import: the same files again (every row an update),
 each in its own process so peak memory (max RSS) is that phase's alone.
@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench._proc import python, run  # noqa: E402
-from dashboard import contract as c  # noqa: E402
+from dashboard.data import contract as c  # noqa: E402
 
 #: one procedural history, repeated for every case: (event_type, agency, qualification, detail, trigger)
 HISTORY = [
@@ -127,9 +127,10 @@ def _events(cases: pl.DataFrame, seed: int) -> pl.DataFrame:
 
 
 def phase_import(folder: Path, db: str) -> dict:
-    """dashboard.importer.import_files into `db` (created and migrated if new)."""
-    from dashboard.importer import import_files
-    from db.engine import make_engine, migrate
+    """dashboard.data.importer.import_files into `db` (created and migrated if new)."""
+    from dashboard.data.database import migrate
+    from dashboard.data.importer import import_files
+    from db.engine import make_engine
 
     engine = make_engine(f"sqlite:///{folder / db}")
     migrate(engine)

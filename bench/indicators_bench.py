@@ -19,8 +19,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._gen import generate  # noqa: E402
-from dashboard.indicators import BREAKDOWNS, breakdown, compute_indicators  # noqa: E402
-from dashboard.metrics import case_metrics  # noqa: E402
+from dashboard.engine.indicators import BREAKDOWNS, breakdown, compute_indicators  # noqa: E402
+from dashboard.engine.metrics import case_metrics  # noqa: E402
 
 AS_OF = date(2023, 12, 31)
 PERIOD = (date(2023, 1, 1), date(2023, 6, 30))

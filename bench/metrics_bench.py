@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 import polars as pl  # noqa: E402
 
 from bench._proc import python, run  # noqa: E402
-from dashboard.contract import date_end  # noqa: E402
+from dashboard.data.contract import date_end  # noqa: E402
 
 OUT = ROOT / "bench" / "out" / "metrics"
 AS_OF = "2024-06-30"
@@ -58,8 +58,8 @@ def generate(n_cases: int, n_events: int) -> tuple[Path, Path]:
 
 def before(cases_path: str, events_path: str) -> None:
     """The command before issue 19: json.dump(indent=1) of per-case dicts."""
-    from dashboard.importer import read_files
-    from dashboard.indicators import cli_cohort, metrics_for_cli
+    from dashboard.data.importer import read_files
+    from dashboard.engine.indicators import cli_cohort, metrics_for_cli
 
     frames = read_files([cases_path, events_path])
     result = cli_cohort(frames.cases, frames.events, date.fromisoformat(AS_OF))

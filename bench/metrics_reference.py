@@ -5,11 +5,11 @@
 The yardstick of bench/metrics_bench.py: what a careful programmer writes with the standard
 library only (csv, datetime, statistics, json): rows as dicts, one loop per case over its
 events in seq order, the indicators by counting, `json.dumps(indent=1, sort_keys=True)` written
-in one piece. It reads indicators.md as dashboard/metrics.py and dashboard/indicators.py do,
+in one piece. It reads indicators.md as dashboard/engine/metrics.py and dashboard/engine/indicators.py do,
 so its output is the command's, byte for byte (the bench compares them). It parses and checks
 every date but none of the other contract rules (the command checks them all), so the
 reference is, if anything, faster than a full plain-Python equivalent. The vocabularies come
-from dashboard/contract.py (one home for them; importing it costs the reference ~0.3 s).
+from dashboard/data/contract.py (one home for them; importing it costs the reference ~0.3 s).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from dashboard.contract import (  # noqa: E402
+from dashboard.data.contract import (  # noqa: E402
     AGENCY_FAMILY,
     AUTHORITY_ACTIONS,
     NEGATIVE_DECISIONS,

@@ -49,9 +49,9 @@ REGIONS = ("KZ-39", "KZ-75", "KZ-71")
 
 def data_change(case_id: str = "SYN-00002") -> None:
     """A real write: one stored case imported again (the data version moves)."""
-    from dashboard.db import get_engine
-    from dashboard.importer import ContractFrames, import_frames
-    from dashboard.store import load_frames_for_cases
+    from dashboard.data.database import get_engine
+    from dashboard.data.importer import ContractFrames, import_frames
+    from dashboard.data.store import load_frames_for_cases
 
     engine = get_engine()
     cases, events = load_frames_for_cases(engine, [case_id])
@@ -61,7 +61,7 @@ def data_change(case_id: str = "SYN-00002") -> None:
 def app_test(name: str, period: str, reruns: int) -> str:
     from streamlit.testing.v1 import AppTest
 
-    from dashboard.roles import Principal
+    from dashboard.accounts.roles import Principal
 
     def fresh() -> AppTest:
         at = AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=600)
@@ -169,9 +169,9 @@ def main() -> None:
     os.environ["OVERSIGHT_DATABASE_URL"] = url
     os.chdir(folder)
 
-    from dashboard.db import get_engine
-    from dashboard.importer import ContractFrames, import_frames
-    from tests.pages.demo_data import demo_frames
+    from dashboard.data.database import get_engine
+    from dashboard.data.importer import ContractFrames, import_frames
+    from tests.ui.demo_data import demo_frames
 
     t0 = time.perf_counter()
     # complaints over 700 days up to a year before today (the contract refuses future dates)

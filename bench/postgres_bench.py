@@ -11,13 +11,13 @@ postgres_start`). Each step is timed once, wall clock:
 
   floor           polars reads the CSVs; plain COPY (PostgreSQL) or sqlite3 executemany (SQLite)
                   into two tables keyed like ours, no checks
-  import          dashboard.importer.import_files (validation, upsert, audit, one transaction)
+  import          dashboard.data.importer.import_files (validation, upsert, audit, one transaction)
   re-import       the same files again (every row an update: ON CONFLICT DO UPDATE)
-  load frames     dashboard.store.load_frames (what every app process does after a write)
-  case metrics    dashboard.metrics.case_metrics as of the last day of the data
-  indicators      dashboard.indicators.compute_indicators, every case in the cohort
-  breakdown       dashboard.indicators.breakdown by region
-  docket          dashboard.docket.docket_suggestions (when that module exists)
+  load frames     dashboard.data.store.load_frames (what every app process does after a write)
+  case metrics    dashboard.engine.metrics.case_metrics as of the last day of the data
+  indicators      dashboard.engine.indicators.compute_indicators, every case in the cohort
+  breakdown       dashboard.engine.indicators.breakdown by region
+  docket          dashboard.engine.docket.docket_suggestions (when that module exists)
 
 The engine steps run on the frames each database returned; they are the same work on both
 (the frames are identical), timed on both so the table shows the whole path per backend.
@@ -46,10 +46,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.import_bench import generate  # noqa: E402
-from dashboard import bulk, store  # noqa: E402
-from dashboard.contract import imputed_date  # noqa: E402
-from dashboard.importer import import_files  # noqa: E402
-from db.engine import make_engine, migrate  # noqa: E402
+from dashboard.data import bulk, store  # noqa: E402
+from dashboard.data.contract import imputed_date  # noqa: E402
+from dashboard.data.database import migrate  # noqa: E402
+from dashboard.data.importer import import_files  # noqa: E402
+from db.engine import make_engine  # noqa: E402
 
 
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
@@ -107,7 +108,7 @@ def run_backend(url: str, paths: list[Path]) -> dict[str, str]:
 
 
 def engine_steps(cases: Any, events: Any, out: dict[str, str]) -> None:
-    from dashboard.metrics import case_metrics
+    from dashboard.engine.metrics import case_metrics
 
     as_of: date = events.select(imputed_date("event_date").max()).item()
     secs, metrics = timed(lambda: case_metrics(cases, events, as_of))
@@ -115,7 +116,7 @@ def engine_steps(cases: Any, events: Any, out: dict[str, str]) -> None:
     # the whole span of the data as the cohort: every case counts in the indicators
     start, end = metrics["complaint_on"].min(), as_of
     try:
-        from dashboard.indicators import breakdown, compute_indicators
+        from dashboard.engine.indicators import breakdown, compute_indicators
 
         secs, _ = timed(lambda: compute_indicators(metrics, start=start, end=end))
         out["indicators (all cases)"] = f"{secs:.2f} s"
@@ -124,12 +125,12 @@ def engine_steps(cases: Any, events: Any, out: dict[str, str]) -> None:
     except ImportError:
         out["indicators (all cases)"] = "n/a"
     try:
-        from dashboard.docket import docket_suggestions
+        from dashboard.engine.docket import docket_suggestions
 
         secs, _ = timed(lambda: docket_suggestions(metrics, as_of=as_of))
         out["docket suggestions"] = f"{secs:.2f} s"
     except ImportError:
-        out["docket suggestions"] = "n/a (no dashboard.docket)"
+        out["docket suggestions"] = "n/a (no dashboard.engine.docket)"
 
 
 def main(argv: list[str] | None = None) -> int:

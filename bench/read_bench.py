@@ -5,7 +5,7 @@
 Fills an SQLite file (and a PostgreSQL database when --postgres or OVERSIGHT_TEST_POSTGRES_URL
 names a server: a database is created on it and dropped after) with generated contract-shaped
 data, then times each way of reading both tables into canonical frames, best of --repeat runs,
-and prints one table: rows = methods, columns = backends. dashboard/store.py uses the fastest
+and prints one table: rows = methods, columns = backends. dashboard/data/store.py uses the fastest
 that is safe: connectorx on PostgreSQL; pl.read_database on SQLite (connectorx and ADBC bring a
 second SQLite library into the process, which breaks SQLite's locks: see store.arrow_uri).
 
@@ -41,10 +41,11 @@ from sqlmodel import Session, select
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._gen import generate  # noqa: E402
-from dashboard import store  # noqa: E402
-from dashboard.contract import CASE_COLUMNS, EVENT_COLUMNS, imputed_date  # noqa: E402
+from dashboard.data import store  # noqa: E402
+from dashboard.data.contract import CASE_COLUMNS, EVENT_COLUMNS, imputed_date  # noqa: E402
+from dashboard.data.database import migrate  # noqa: E402
 from db import models  # noqa: E402
-from db.engine import make_engine, migrate  # noqa: E402
+from db.engine import make_engine  # noqa: E402
 
 CASES_SQL = f"SELECT {', '.join(CASE_COLUMNS)} FROM case_file"
 EVENTS_SQL = f"SELECT {', '.join(EVENT_COLUMNS)} FROM event"
@@ -148,7 +149,7 @@ def read_adbc(engine: Engine) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 
 def read_store(engine: Engine) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """What the app uses: dashboard.store.load_frames (sorted, canonical)."""
+    """What the app uses: dashboard.data.store.load_frames (sorted, canonical)."""
     return store.load_frames(engine)
 
 

@@ -16,9 +16,10 @@ from typing import Any
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard.contract import (
+from dashboard.data.contract import (
     AGENCIES,
     AGENCY_FAMILY,
+    AUTHORITY_ACTIONS,
     NEGATIVE_DECISIONS,
     REACTIVE_TRIGGERS,
     REVERSALS,
@@ -367,7 +368,6 @@ def timeline_chart(
 ) -> go.Figure:
     """Swim lanes by agency (grouped by family): one marker per event, a line following the
     file from body to body (ping-pong shows as a zig-zag), idle gaps over 90 days shaded."""
-    from dashboard.contract import AUTHORITY_ACTIONS
 
     ev = timeline_frame(events)
     labels = event_labels or {}

@@ -43,7 +43,7 @@ class Settings(BaseSettings):
     #: A case closed within this many days before T still gets a docket suggestion.
     docket_recent_days: int = 365
     docket_weights: DocketWeights = Field(default_factory=DocketWeights)
-    #: Sign-in throttling (dashboard/auth.py), each over the last `lockout_minutes`: failures
+    #: Sign-in throttling (dashboard/accounts/auth.py), each over the last `lockout_minutes`: failures
     #: of one client on one account before that client is paused on that account...
     max_failed_logins: int = 5
     lockout_minutes: int = 15

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dashboard.accounts.roles import PERMISSIONS
 from dashboard.i18n import N_
 
 
@@ -105,6 +106,5 @@ PAGES: tuple[PageSpec, ...] = (
 
 
 def pages_for(role: str) -> list[PageSpec]:
-    from dashboard.roles import PERMISSIONS
 
     return [p for p in PAGES if role in PERMISSIONS[p.permission]]

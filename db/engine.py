@@ -8,9 +8,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, event
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, Engine, event, text, update
 from sqlalchemy.pool import StaticPool
-from sqlmodel import Session, create_engine, select
+from sqlmodel import Session, col, create_engine
 
 from db import models
 
@@ -77,7 +79,6 @@ def session_scope(engine: Engine) -> Iterator[Session]:
 
 
 def alembic_config(engine_or_url: Engine | str):
-    from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", str(_MIGRATIONS))
@@ -89,12 +90,16 @@ def alembic_config(engine_or_url: Engine | str):
 
 
 def migrate(engine: Engine) -> None:
-    """`alembic upgrade head`, then the reference tables (regions, agencies)."""
-    from alembic import command
+    """`alembic upgrade head`, and the data-version row every cache is keyed by.
+
+    The reference tables (regions, agencies) come from the data contract, which db/ does not
+    know: dashboard.data.database.migrate() runs this and then loads them."""
 
     with _lock, _migration_lock(engine):
         command.upgrade(alembic_config(engine), "head")
-        load_reference_data(engine)
+        with session_scope(engine) as s:
+            if s.get(models.DataVersion, 1) is None:
+                s.add(models.DataVersion(id=1, version=0))
 
 
 #: key of the PostgreSQL advisory lock that serialises migrations of several app processes
@@ -107,7 +112,6 @@ def _migration_lock(engine: Engine) -> Iterator[None]:
     if engine.dialect.name != "postgresql":
         yield
         return
-    from sqlalchemy import text
 
     with engine.connect() as conn:
         conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _MIGRATION_LOCK_KEY})
@@ -119,27 +123,6 @@ def _migration_lock(engine: Engine) -> Iterator[None]:
             conn.commit()
 
 
-def load_reference_data(engine: Engine) -> None:
-    """Regions and agencies from the contract; idempotent."""
-    from dashboard.contract import AGENCIES, regions
-
-    with session_scope(engine) as s:
-        have_regions = set(s.exec(select(models.Region.code)).all())
-        for r in regions():
-            if r.code not in have_regions:
-                s.add(
-                    models.Region(
-                        code=r.code, name_en=r.name_en, name_ru=r.name_ru, name_kk=r.name_kk
-                    )
-                )
-        have_agencies = set(s.exec(select(models.Agency.code)).all())
-        for code, (name, family) in AGENCIES.items():
-            if code not in have_agencies:
-                s.add(models.Agency(code=code, name_en=name, family=family))
-        if s.get(models.DataVersion, 1) is None:
-            s.add(models.DataVersion(id=1, version=0))
-
-
 def data_version(engine: Engine) -> int:
     """The shared data version (bumped by every write); keys every cache."""
     with Session(engine) as s:
@@ -149,8 +132,6 @@ def data_version(engine: Engine) -> int:
 
 def bump_version(session: Session | Connection) -> None:
     """Bump the data version inside the caller's transaction (a Session or a Connection)."""
-    from sqlalchemy import update
-    from sqlmodel import col
 
     session.execute(
         update(models.DataVersion)

@@ -272,7 +272,7 @@ class User(SQLModel, table=True):
 
 
 class SignInFailure(SQLModel, table=True):
-    """One failed sign-in, for throttling by client and by account (dashboard/auth.py).
+    """One failed sign-in, for throttling by client and by account (dashboard/accounts/auth.py).
 
     `account` is the username of an existing account, never the text typed into the field
     (which may be a password typed in the wrong box); `client` is the client's address.

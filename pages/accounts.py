@@ -3,13 +3,14 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import auth
+from dashboard.accounts import auth
+from dashboard.accounts.roles import ROLES
 from dashboard.config import get_settings
-from dashboard.contract import AGENCY_CODES
+from dashboard.data.contract import AGENCY_CODES
 from dashboard.i18n import label, t
-from dashboard.roles import ROLES
-from dashboard.ui import engine, page_header
 from dashboard.ui.auth import require_page, role_label
+from dashboard.ui.controls import page_header
+from dashboard.ui.loaders import engine
 
 principal = require_page("manage_accounts")
 page_header("Accounts")
@@ -115,8 +116,8 @@ with active:
     who = st.selectbox(t("Account"), names, key="acc_active_user")
     if who:
         is_active = bool(users.filter(users["username"] == who)["active"][0])
-        label = t("Deactivate {user}", user=who) if is_active else t("Reactivate {user}", user=who)
-        if st.button(label, key="acc_active_toggle"):
+        toggle = t("Deactivate {user}", user=who) if is_active else t("Reactivate {user}", user=who)
+        if st.button(toggle, key="acc_active_toggle"):
             try:
                 auth.set_active(engine=eng, principal=principal, username=who, active=not is_active)
             except auth.AccountError as e:

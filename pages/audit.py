@@ -4,10 +4,11 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from dashboard import audit
+from dashboard.accounts import audit
 from dashboard.i18n import t
-from dashboard.ui import engine, page_header
 from dashboard.ui.auth import require_page
+from dashboard.ui.controls import page_header
+from dashboard.ui.loaders import engine
 
 principal = require_page("read_audit")
 page_header("Audit log")

@@ -4,24 +4,16 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts
-from dashboard.casefile import CaseNotFound, case_file
-from dashboard.contract import imputed_date
-from dashboard.i18n import label, labels, t
-from dashboard.methodology import DOCKET_TEXTS, metric_meaning
-from dashboard.ui import (
-    audit_case_view,
-    case_metric_rows,
-    docket_reasons,
-    engine,
-    fmt_date,
-    labelled_table,
-    load_metrics,
-    page_header,
-    region_name,
-    requested_case,
-    sidebar_controls,
-)
+from dashboard.data.casefile import CaseNotFound, case_file
+from dashboard.data.contract import imputed_date
+from dashboard.engine.methodology import DOCKET_TEXTS, metric_meaning
+from dashboard.i18n import label, labels, region_name, t
+from dashboard.i18n.format import fmt_date
 from dashboard.ui.auth import require_page
+from dashboard.ui.controls import page_header, sidebar_controls
+from dashboard.ui.drilldown import audit_case_view, requested_case
+from dashboard.ui.loaders import docket_reasons, engine, load_metrics
+from dashboard.ui.tables import case_metric_rows, labelled_table
 
 principal = require_page("view_cases")
 c = sidebar_controls()

@@ -3,22 +3,14 @@
 import polars as pl
 import streamlit as st
 
-from dashboard.contract import AGENCY_CODES, COMPLAINT_CHANNEL, HARM, region_codes
-from dashboard.i18n import t
-from dashboard.ui import (
-    K_DRILL_IDS,
-    K_DRILL_LABEL,
-    case_table,
-    cohort_of,
-    filtered_metrics,
-    load_metrics,
-    page_header,
-    region_name,
-    search_cases,
-    sidebar_controls,
-    vocab_format,
-)
+from dashboard.data.contract import AGENCY_CODES, COMPLAINT_CHANNEL, HARM, region_codes
+from dashboard.i18n import region_name, t
+from dashboard.i18n.format import vocab_format
 from dashboard.ui.auth import require_page
+from dashboard.ui.controls import page_header, scoped_metrics, sidebar_controls
+from dashboard.ui.drilldown import K_DRILL_IDS, K_DRILL_LABEL
+from dashboard.ui.loaders import load_metrics, search_cases
+from dashboard.ui.tables import case_table
 
 principal = require_page("view_cases")
 c = sidebar_controls()
@@ -53,12 +45,7 @@ if drill is not None:
         st.rerun()
     pool = load_metrics(c.version, c.as_of).filter(pl.col("case_id").is_in(drill))
 else:
-    only_period = st.toggle(
-        t("Only cases complained in the review period"), value=True, key="cases_scope"
-    )
-    pool = (
-        cohort_of(c) if only_period else filtered_metrics(c.version, c.as_of, c.regions, c.agencies)
-    )
+    pool = scoped_metrics(c, "cases_scope")
 
 query = st.text_input(
     t("Search"), key="cases_q", placeholder=t("Case reference or words of the summary")
@@ -78,7 +65,9 @@ chans = f4.multiselect(
     format_func=vocab_format("complaint_channel"),
 )
 harms = f5.multiselect(t("Harm"), list(HARM), key="cases_harm", format_func=vocab_format("harm"))
-flags = f6.multiselect(t("Flags"), list(FLAGS), key="cases_flags", format_func=FLAG_LABELS.get)
+flags = f6.multiselect(
+    t("Flags"), list(FLAGS), key="cases_flags", format_func=FLAG_LABELS.__getitem__
+)
 
 for col, chosen in (("region", regs), ("accused_agency", ags), ("state", states)):
     if chosen:

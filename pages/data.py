@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from dashboard import public
+from dashboard.data import public
 from dashboard.i18n import t
-from dashboard.ui import engine, invalidate, page_header
 from dashboard.ui.auth import require_page
+from dashboard.ui.controls import page_header
+from dashboard.ui.loaders import engine, invalidate
 
 principal = require_page("import_data")
 page_header("Import and export")

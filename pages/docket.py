@@ -3,13 +3,16 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import workflow as wf
+from dashboard import committee
+from dashboard.accounts.roles import can
 from dashboard.i18n import label, t
-from dashboard.pack import CASE_FACTS, fmt_fact
-from dashboard.roles import can
-from dashboard.ui import engine, fmt_date, open_case, page_header
+from dashboard.i18n.format import fmt_date
+from dashboard.reports.pack import CASE_FACTS, fmt_fact
 from dashboard.ui.auth import require_page
-from dashboard.ui.workflow import docket_edit_forms, run_write, session_picker
+from dashboard.ui.committee import docket_edit_forms, run_write, session_picker
+from dashboard.ui.controls import page_header
+from dashboard.ui.drilldown import open_case
+from dashboard.ui.loaders import engine
 
 principal = require_page("view_sessions")
 page_header("Docket")
@@ -18,7 +21,7 @@ if session_id is None:
     st.stop()
 eng = engine()
 show_removed = st.toggle(t("Show removed cases"), key="docket_removed")
-docket = wf.docket_frame(
+docket = committee.docket_frame(
     engine=eng, principal=principal, session_id=session_id, include_removed=show_removed
 )
 st.dataframe(
@@ -66,7 +69,7 @@ case_id = st.selectbox(t("Case"), docket["case_id"].to_list(), key="docket_case"
 entry = docket.filter(pl.col("case_id") == case_id).row(0, named=True)
 if st.button(t("Open the case file"), key="docket_open_case", icon=":material/timeline:"):
     open_case(case_id)
-snap = wf.session_snapshot(engine=eng, principal=principal, session_id=session_id)
+snap = committee.session_snapshot(engine=eng, principal=principal, session_id=session_id)
 facts = snap.get("case_metrics", {}).get(case_id)
 if facts:
     st.caption(t("Metrics as of {as_of} (frozen with the session)", as_of=snap["as_of"]))
@@ -81,7 +84,7 @@ if facts:
         hide_index=True,
         key="docket_case_metrics",
     )
-events = wf.case_timeline(engine=eng, principal=principal, case_id=case_id)
+events = committee.case_timeline(engine=eng, principal=principal, case_id=case_id)
 st.markdown(t("**Timeline**"))
 for e in events.iter_rows(named=True):
     arrow = f" → {e['to_agency']}" if e["to_agency"] else ""
@@ -91,15 +94,15 @@ for e in events.iter_rows(named=True):
     )
 
 st.markdown(t("**Comments**"))
-for c in wf.comments_frame(engine=eng, principal=principal, entry_id=entry["entry_id"]).iter_rows(
-    named=True
-):
+for c in committee.comments_frame(
+    engine=eng, principal=principal, entry_id=entry["entry_id"]
+).iter_rows(named=True):
     st.markdown(f"*{c['author']}, {c['created_at']:%Y-%m-%d %H:%M}:* {c['text']}")
 if can(principal, "comment_docket"):
     with st.form("docket_comment"):
         st.text_area(t("Your comment"), key="docket_comment_text")
         if st.form_submit_button(t("Add comment"), key="docket_comment_submit") and run_write(
-            wf.add_comment,
+            committee.add_comment,
             where=t("The comment"),
             principal=principal,
             entry_id=entry["entry_id"],

@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from dashboard.i18n import t
-from dashboard.methodology import (
+from dashboard.engine.methodology import (
     CASE_METRIC_TEXTS,
     DASHBOARD_CHOICES,
     DOCKET_TEXTS,
@@ -11,6 +10,7 @@ from dashboard.methodology import (
     INDICATOR_TEXTS,
     engine_choices,
 )
+from dashboard.i18n import t
 from dashboard.ui.auth import require_page
 
 principal = require_page("view_public_figures")

@@ -3,21 +3,14 @@
 import streamlit as st
 
 from dashboard import charts
+from dashboard.engine.indicators import funnel as indicator_funnel
 from dashboard.i18n import t
-from dashboard.indicators import funnel as indicator_funnel
-from dashboard.ui import (
-    cohort_of,
-    headline,
-    indicator_title,
-    indicators_of,
-    load_breakdown,
-    page_header,
-    previous,
-    region_chart,
-    show_cases,
-    sidebar_controls,
-)
+from dashboard.i18n.format import indicator_title
 from dashboard.ui.auth import require_page
+from dashboard.ui.controls import cohort_of, indicators_of, page_header, previous, sidebar_controls
+from dashboard.ui.drilldown import show_cases
+from dashboard.ui.figures import headline, region_chart
+from dashboard.ui.loaders import load_breakdown
 
 principal = require_page("view_indicators")
 c = sidebar_controls()

@@ -4,21 +4,15 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard import charts, public
-from dashboard.contract import half_year_bounds, regions
-from dashboard.i18n import N_, t
-from dashboard.indicators import INDICATORS
-from dashboard.ui import (
-    data_version,
-    half_years,
-    indicator_help,
-    indicator_title,
-    last_complete_half_year,
-    load_metrics,
-    page_header,
-    region_name,
-)
+from dashboard import charts
+from dashboard.data import public
+from dashboard.data.contract import half_year_bounds, regions
+from dashboard.engine.indicators import INDICATORS
+from dashboard.i18n import N_, region_name, t
+from dashboard.i18n.format import indicator_help, indicator_title
 from dashboard.ui.auth import require_page
+from dashboard.ui.controls import half_years, last_complete_half_year, page_header
+from dashboard.ui.loaders import data_version, load_metrics
 
 principal = require_page("view_public_figures")
 page_header("Public figures")

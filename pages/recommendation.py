@@ -5,12 +5,14 @@ whoever may write (addressee, observer, secretariat)."""
 import polars as pl
 import streamlit as st
 
-from dashboard import accountability as acc
-from dashboard import workflow as wf
+from dashboard import committee
+from dashboard.accounts.roles import can
+from dashboard.committee import accountability as acc
 from dashboard.i18n import label, t
-from dashboard.roles import can
-from dashboard.ui import engine, page_header
 from dashboard.ui.auth import require_page
+from dashboard.ui.committee import before_after, kind_label, status_form
+from dashboard.ui.controls import page_header
+from dashboard.ui.loaders import engine
 from dashboard.ui.loop import (
     NOT_PUBLISHED,
     assessment_files,
@@ -24,7 +26,6 @@ from dashboard.ui.loop import (
     submission_form,
     timeline,
 )
-from dashboard.ui.workflow import before_after, kind_label, status_form
 
 principal = require_page("view_tracker")
 page_header("Recommendation")
@@ -36,7 +37,7 @@ if rec_id is None:
     st.info(t("No recommendation yet."))
     st.stop()
 row = frame.filter(pl.col("id") == rec_id).row(0, named=True)
-rec = wf.get_recommendation(engine=eng, principal=principal, recommendation_id=rec_id)
+rec = committee.get_recommendation(engine=eng, principal=principal, recommendation_id=rec_id)
 
 st.markdown(
     f"**#{rec_id}** · {kind_label(rec.kind)} · {t('Addressee')}: **{label('agency', rec.addressee)}**"
@@ -59,7 +60,7 @@ if can(principal, "manage_recommendations"):
     status_form(
         principal,
         rec,
-        wf.history_frame(engine=eng, principal=principal, recommendation_ids=[rec_id]),
+        committee.history_frame(engine=eng, principal=principal, recommendation_ids=[rec_id]),
     )
     assessment_files(principal, rec_id, line)
 if can(principal, "publish_texts"):

@@ -3,12 +3,11 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import workflow as wf
+from dashboard import committee
+from dashboard.accounts.roles import can
 from dashboard.i18n import format_date, label, t
-from dashboard.roles import can
-from dashboard.ui import engine, page_header
 from dashboard.ui.auth import require_page
-from dashboard.ui.workflow import (
+from dashboard.ui.committee import (
     before_after,
     history_timeline,
     kind_label,
@@ -18,6 +17,8 @@ from dashboard.ui.workflow import (
     status_form,
     status_label,
 )
+from dashboard.ui.controls import page_header
+from dashboard.ui.loaders import engine
 
 principal = require_page("view_sessions")
 page_header("Recommendations")
@@ -30,12 +31,12 @@ manage = can(principal, "manage_recommendations")
 if manage:
     recommendation_form(principal, session_id)
 
-recs = wf.tracker_frame(engine=eng, principal=principal, session_ids=[session_id])
+recs = committee.tracker_frame(engine=eng, principal=principal, session_ids=[session_id])
 if recs.is_empty():
     st.info(t("No recommendation for this session yet."))
     st.stop()
 rec_id = recommendation_choice(recs)
-rec = wf.get_recommendation(engine=eng, principal=principal, recommendation_id=rec_id)
+rec = committee.get_recommendation(engine=eng, principal=principal, recommendation_id=rec_id)
 row = recs.filter(pl.col("id") == rec_id).row(0, named=True)
 st.markdown(
     f"**#{rec_id}** · **{kind_label(rec.kind)}** · {t('Addressee')}: "

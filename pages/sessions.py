@@ -1,20 +1,24 @@
 """Committee sessions: the list, a new session (secretariat), its status and the session pack."""
 
+from functools import partial
+
 import streamlit as st
 
-from dashboard import pack
-from dashboard import workflow as wf
+from dashboard import committee
+from dashboard.accounts.roles import can
 from dashboard.i18n import t
-from dashboard.roles import can
-from dashboard.ui import engine, fmt_figure, indicator_title, page_header
+from dashboard.i18n.format import fmt_figure, indicator_title
+from dashboard.reports import pack
 from dashboard.ui.auth import require_page
-from dashboard.ui.workflow import (
+from dashboard.ui.committee import (
     new_session_form,
     run_write,
     session_label,
     session_picker,
     sessions,
 )
+from dashboard.ui.controls import page_header
+from dashboard.ui.loaders import engine
 
 principal = require_page("view_sessions")
 page_header("Sessions")
@@ -43,7 +47,7 @@ if can(principal, "manage_sessions"):
 session_id = session_picker(principal, key="sessions_pick")
 if session_id is None:
     st.stop()
-sess = wf.get_session(engine=engine(), principal=principal, session_id=session_id)
+sess = committee.get_session(engine=engine(), principal=principal, session_id=session_id)
 st.subheader(session_label(sess.model_dump()))
 if sess.members_present:
     st.caption(t("Members present: {names}", names=", ".join(sess.members_present.splitlines())))
@@ -52,15 +56,15 @@ if can(principal, "manage_sessions"):
     c1, c2 = st.columns([2, 1])
     new_status = c1.selectbox(
         t("Status"),
-        wf.SESSION_STATUSES,
-        index=wf.SESSION_STATUSES.index(sess.status),
-        format_func=lambda s: t(wf.SESSION_STATUS_LABELS[s]),
+        committee.SESSION_STATUSES,
+        index=committee.SESSION_STATUSES.index(sess.status),
+        format_func=lambda s: t(committee.SESSION_STATUS_LABELS[s]),
         key=f"session_status_{session_id}",
     )
     if c2.button(
         t("Change status"), key="session_status_save", disabled=new_status == sess.status
     ) and run_write(
-        wf.set_session_status,
+        committee.set_session_status,
         where=t("The status"),
         principal=principal,
         session_id=session_id,
@@ -68,7 +72,7 @@ if can(principal, "manage_sessions"):
     ):
         st.rerun()
 
-snap = wf.session_snapshot(engine=engine(), principal=principal, session_id=session_id)
+snap = committee.session_snapshot(engine=engine(), principal=principal, session_id=session_id)
 st.markdown(
     t(
         "**Frozen figures** for {period}, as of {as_of} (taken {taken}); later imports do not change them.",
@@ -79,12 +83,14 @@ st.markdown(
 )
 figs = snap.get("indicators", {})
 cols = st.columns(4)
-for i, name in enumerate(n for n in wf.HEADLINE_INDICATORS if n in figs):
+for i, name in enumerate(n for n in committee.HEADLINE_INDICATORS if n in figs):
     cols[i % 4].metric(indicator_title(name), fmt_figure(name, figs[name].get("value")))
 
 st.download_button(
     t("Download session pack (PDF)"),
-    data=lambda: pack.session_pack_pdf(engine=engine(), principal=principal, session_id=session_id),
+    data=partial(
+        pack.session_pack_pdf, engine=engine(), principal=principal, session_id=session_id
+    ),
     file_name=pack.pack_filename(sess.title, sess.session_date),
     mime="application/pdf",
     key="session_pack",

@@ -5,21 +5,19 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts
-from dashboard.contract import TRIGGERS
+from dashboard.data.contract import TRIGGERS
 from dashboard.i18n import label, t
-from dashboard.ui import (
-    case_table,
+from dashboard.ui.auth import require_page
+from dashboard.ui.controls import (
     cohort_of,
-    filtered_metrics,
-    headline,
     indicators_of,
     page_header,
-    region_chart,
-    selected_points,
-    show_cases,
+    scoped_metrics,
     sidebar_controls,
 )
-from dashboard.ui.auth import require_page
+from dashboard.ui.drilldown import selected_points, show_cases
+from dashboard.ui.figures import headline, region_chart
+from dashboard.ui.tables import case_table
 
 principal = require_page("view_indicators")
 SPU = ["spu_involvement_rate", "spu_lead_rate", "spu_reactive_share", "median_days_to_spu"]
@@ -54,10 +52,7 @@ with right:
     region_chart(c, SPU, key="spu_regions", default="spu_involvement_rate")
 
 st.subheader(t("Deaths and serious injuries without SPU involvement"))
-only_period = st.toggle(
-    t("Only cases complained in the review period"), value=True, key="spu_scope"
-)
-pool = cases if only_period else filtered_metrics(c.version, c.as_of, c.regions, c.agencies)
+pool = scoped_metrics(c, "spu_scope")
 serious = pool.filter(
     pl.col("harm").is_in(["death", "serious_injury"]) & ~pl.col("spu_involved")
 ).sort("complaint_on")

@@ -6,19 +6,11 @@ import streamlit as st
 
 from dashboard import charts
 from dashboard.i18n import t
-from dashboard.ui import (
-    CASE_TABLE_COLUMNS,
-    case_table,
-    cohort_of,
-    filtered_metrics,
-    headline,
-    indicators_of,
-    page_header,
-    selected_points,
-    show_cases,
-    sidebar_controls,
-)
 from dashboard.ui.auth import require_page
+from dashboard.ui.controls import indicators_of, page_header, scoped_metrics, sidebar_controls
+from dashboard.ui.drilldown import selected_points, show_cases
+from dashboard.ui.figures import headline
+from dashboard.ui.tables import CASE_TABLE_COLUMNS, case_table
 
 principal = require_page("view_indicators")
 c = sidebar_controls()
@@ -33,10 +25,7 @@ headline(
     key="stg",
 )
 
-only_period = st.toggle(
-    t("Only cases complained in the review period"), value=True, key="stg_scope"
-)
-pool = cohort_of(c) if only_period else filtered_metrics(c.version, c.as_of, c.regions, c.agencies)
+pool = scoped_metrics(c, "stg_scope")
 open_cases = pool.filter(pl.col("open")).with_columns(
     charts.stagnation_bucket(pl.col("stagnation_days")).alias("bucket")
 )

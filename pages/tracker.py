@@ -2,17 +2,20 @@
 agency's claim; overdue, late and disputed ones stand out; each row opens its page."""
 
 from datetime import date
+from typing import Any
 
 import streamlit as st
 
-from dashboard import accountability as acc
-from dashboard import workflow as wf
-from dashboard.contract import AGENCY_CODES
+from dashboard import committee
+from dashboard.committee import accountability as acc
+from dashboard.data.contract import AGENCY_CODES
 from dashboard.i18n import t
-from dashboard.ui import agency_name, engine, page_header
+from dashboard.i18n.format import agency_name
 from dashboard.ui.auth import require_page
+from dashboard.ui.committee import session_label, sessions, status_label
+from dashboard.ui.controls import page_header
+from dashboard.ui.loaders import engine
 from dashboard.ui.loop import open_row, tracker_table
-from dashboard.ui.workflow import session_label, sessions, status_label
 
 principal = require_page("view_tracker")
 page_header("Follow-up tracker")
@@ -22,7 +25,11 @@ session_names = {r["id"]: session_label(r) for r in all_sessions.iter_rows(named
 
 c1, c2, c3 = st.columns(3)
 statuses = c1.multiselect(
-    t("Status"), wf.STATUSES, format_func=status_label, key="trk_status", placeholder=t("All")
+    t("Status"),
+    committee.STATUSES,
+    format_func=status_label,
+    key="trk_status",
+    placeholder=t("All"),
 )
 addressees = c2.multiselect(
     t("Addressee"), AGENCY_CODES, format_func=agency_name, key="trk_addressee", placeholder=t("All")
@@ -35,7 +42,7 @@ session_ids = c3.multiselect(
     placeholder=t("All"),
 )
 overdue_only = st.toggle(t("Overdue only"), key="trk_overdue")
-filters = {
+filters: dict[str, Any] = {
     "statuses": statuses,
     "addressees": addressees,
     "session_ids": session_ids,
@@ -71,7 +78,7 @@ picked = st.dataframe(
 open_row(frame, picked)
 st.download_button(
     t("Download as XLSX"),
-    data=lambda: wf.export_tracker_xlsx(engine=eng, principal=principal, **filters),
+    data=lambda: committee.export_tracker_xlsx(engine=eng, principal=principal, **filters),
     file_name=f"recommendations-{date.today().isoformat()}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="trk_xlsx",

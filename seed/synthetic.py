@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from dashboard import contract as c
+from dashboard.data import contract as c
 
 #: the generation day: no event is dated after it
 TODAY = date(2026, 11, 24)

@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import Engine
 
 from dashboard.config import get_settings
-from db.engine import make_engine, migrate
+from dashboard.data.database import migrate
+from db.engine import make_engine
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -39,7 +40,7 @@ def add_accounts(
 
 def make_test_accounts(engine: Engine, agency_code: str | None = None) -> None:
     """One `test-<role>` account per role (the principals the page tests sign in as)."""
-    from dashboard.roles import ROLES
+    from dashboard.accounts.roles import ROLES
 
     add_accounts(engine, {f"test-{role}": role for role in ROLES}, agency_code)
 

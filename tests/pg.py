@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
+from dashboard.data.database import migrate
+
 _templates: dict[str, str] = {}
 
 
@@ -45,7 +47,7 @@ def _template(url: str) -> str:
     """A migrated database (reference data loaded) to copy; made once per process and server."""
     if url in _templates:
         return _templates[url]
-    from db.engine import make_engine, migrate
+    from db.engine import make_engine
 
     name = f"tmpl_{os.getpid()}_{uuid.uuid4().hex[:8]}"
     admin = _admin(url)

@@ -22,7 +22,7 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
-from dashboard.roles import Principal
+from dashboard.accounts.roles import Principal
 from db import models
 from db.engine import make_engine
 from tests.conftest import ARTIFACTS, ROOT
@@ -35,13 +35,13 @@ TEXT = "Transfer every torture complaint to the SPU within 24 hours."
 
 def _setup(url: str) -> tuple[int, int]:
     """A committee session with one systemic recommendation; the demo accounts. -> (session, rec)."""
-    from dashboard import workflow as wf
-    from dashboard.auth import ensure_demo_accounts
+    from dashboard import committee
+    from dashboard.accounts.auth import ensure_demo_accounts
 
     eng = make_engine(url)
     try:
         ensure_demo_accounts(eng)
-        sess = wf.create_session(
+        sess = committee.create_session(
             engine=eng,
             principal=SECRETARIAT,
             title="Review of 2015-H2",
@@ -49,7 +49,7 @@ def _setup(url: str) -> tuple[int, int]:
             period="2015-H2",
         )
         assert sess.id is not None
-        rec = wf.create_recommendation(
+        rec = committee.create_recommendation(
             engine=eng,
             principal=SECRETARIAT,
             session_id=sess.id,
@@ -285,7 +285,7 @@ ROUND_SECONDS = 1.0
 def _racer_main() -> None:
     """In a child process: connect, say ready, wait for the start time, then each round save
     from the version every racer read at that same moment (one save per round can win)."""
-    from dashboard import workflow as wf
+    from dashboard import committee
 
     url, rec_id, status = os.environ["MP_DB"], int(os.environ["MP_REC"]), os.environ["MP_STATUS"]
     rounds = int(os.environ["MP_ROUNDS"])
@@ -296,7 +296,7 @@ def _racer_main() -> None:
     for r in range(rounds):
         time.sleep(max(0.0, start + r * ROUND_SECONDS - time.time()))
         try:
-            wf.record_status(
+            committee.record_status(
                 engine=eng,
                 principal=SECRETARIAT,
                 recommendation_id=rec_id,
@@ -306,7 +306,7 @@ def _racer_main() -> None:
                 expected_version=1 + r,  # one save per round wins: version 1 + r
             )
             outcome = "saved"
-        except wf.StaleEdit:
+        except committee.StaleEdit:
             outcome = "refused"
         print(f"round {r} {outcome}", flush=True)
     eng.dispose()

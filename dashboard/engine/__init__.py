@@ -1,1 +1,2 @@
-"""The engine: pure polars computations, no database and no Streamlit."""
+"""The engine: pure polars computations over case and event frames (metrics, indicators, docket,
+disclosure control), no database and no Streamlit."""

@@ -36,8 +36,8 @@ from scipy.optimize import LinearConstraint, milp
 from scipy.sparse import coo_array, csr_array
 from scipy.sparse.csgraph import maximum_flow
 
-from dashboard.contract import half_year_bounds
-from dashboard.indicators import INDICATORS, breakdown, format_figure
+from dashboard.data.contract import half_year_bounds
+from dashboard.engine.indicators import INDICATORS, breakdown, format_figure
 
 #: the three public tables, in this order, and the file each is published as
 TABLES: tuple[str, ...] = ("half_year", "region", "half_year_region")

@@ -1,4 +1,4 @@
-"""Sign-in, sign-out and the page guard (the Streamlit side of dashboard.auth).
+"""Sign-in, sign-out and the page guard (the Streamlit side of dashboard.accounts.auth).
 
 The signed-in Principal lives in `st.session_state["principal"]`, which is held on the server
 for the browser's session: a client cannot set or forge it. In `auth_mode="oidc"` the identity
@@ -17,12 +17,12 @@ import streamlit as st
 from sqlalchemy import Engine
 from streamlit.runtime.pages_manager import PagesManager
 
-from dashboard import auth
-from dashboard.cli import app_script
+from dashboard.accounts import auth
+from dashboard.accounts.roles import Principal, can
+from dashboard.cli.core import app_script
 from dashboard.config import get_settings
-from dashboard.db import get_engine
+from dashboard.data.database import get_engine
 from dashboard.i18n import LANGUAGES, N_, get_language, set_language, t
-from dashboard.roles import Principal, can
 
 K_PRINCIPAL = "principal"
 K_LANGUAGE = "language"

@@ -13,6 +13,7 @@ from datetime import date, time
 import streamlit as st
 from sqlalchemy import Engine
 
+from dashboard.accounts import auth
 from dashboard.i18n import LANGUAGE_NAMES, LANGUAGES, get_language, set_language, t
 
 K_LANGUAGE = "language"  # the session's choice (shared with dashboard.ui.auth)
@@ -38,8 +39,6 @@ def language_selector(engine: Engine | None = None) -> str:
         _refresh_choices()
         principal = st.session_state.get("principal")
         if principal is not None and engine is not None:
-            from dashboard import auth
-
             auth.set_language(engine=engine, username=principal.username, language=choice)
 
     st.sidebar.selectbox(

@@ -11,12 +11,13 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from dashboard import accountability as acc
-from dashboard import attachments
+from dashboard.accounts.roles import Principal, can
+from dashboard.committee import accountability as acc
+from dashboard.committee import attachments
 from dashboard.i18n import N_, format_date, indicator_name, label, t
-from dashboard.roles import Principal, can
-from dashboard.ui import _switch, engine
-from dashboard.ui.workflow import kind_label, run_write, status_label
+from dashboard.ui.committee import kind_label, run_write, status_label
+from dashboard.ui.drilldown import _switch
+from dashboard.ui.loaders import engine
 
 #: the recommendation shown on the recommendation's page (also ?id=N in its address)
 K_REC = "rec_page_id"
@@ -380,7 +381,7 @@ def _report_state(row: dict[str, Any]) -> str:
 
 def tracker_table(frame: pl.DataFrame, principal: Principal) -> tuple[Any, dict[str, Any]]:
     """The tracker's rows as shown: both voices, flags in words, overdue and late rows red."""
-    committee = can(principal, "view_sessions")
+    is_committee = can(principal, "view_sessions")
     shown = frame.with_columns(
         pl.col("status").map_elements(status_label, return_dtype=pl.String),
         pl.col("latest_claim").map_elements(status_label, return_dtype=pl.String).fill_null("—"),
@@ -391,7 +392,7 @@ def tracker_table(frame: pl.DataFrame, principal: Principal) -> tuple[Any, dict[
         pl.when(pl.col("kind") == "case")
         .then(
             pl.col("case_id").fill_null(t("case-level recommendation"))
-            if committee or principal.agency
+            if is_committee or principal.agency
             else pl.lit(t("case-level recommendation"))
         )
         .otherwise(pl.lit(kind_label("systemic")))
@@ -429,7 +430,7 @@ def tracker_table(frame: pl.DataFrame, principal: Principal) -> tuple[Any, dict[
         "status": t("Committee's assessment"),
         "latest_claim": t("Agency's latest claim"),
         "disagree": st.column_config.TextColumn(
-            "≠", help=t("The agency's claim and the committee's assessment differ.")
+            "≠", help=t("The agency's claim and the is_committee's assessment differ.")
         ),
         "report": t("Agency's report"),
         "due_date": t("Due"),

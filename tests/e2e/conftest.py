@@ -77,8 +77,9 @@ def running_app(folder: Path, url: str) -> Iterator[str]:
 
 def demo_database(folder: Path) -> str:
     """An SQLite file in `folder` holding the spec's examples and demo cases; its URL."""
-    from db.engine import make_engine, migrate
-    from tests.pages.demo_data import load_demo
+    from dashboard.data.database import migrate
+    from db.engine import make_engine
+    from tests.ui.demo_data import load_demo
 
     url = f"sqlite:///{folder / 'oversight.db'}"
     eng = make_engine(url)

@@ -1,0 +1,1 @@
+"""Accounts: roles (the permission table), authentication, the audit log."""

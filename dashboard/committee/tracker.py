@@ -1,0 +1,292 @@
+"""The follow-up tracker (overdue, export) and a recommendation's indicator before/after."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Engine
+from sqlmodel import Session, col, func, select
+
+from dashboard.accounts import audit
+from dashboard.accounts.roles import Principal, can, require
+from dashboard.committee.common import (
+    CLOSED_STATUSES,
+    KIND_LABELS,
+    STATUS_LABELS,
+    NotFound,
+    current_date,
+)
+from dashboard.committee.recommendations import history_frame, readable_text, sees_case_reference
+from dashboard.committee.sessions import as_float, as_int, session_row
+from dashboard.committee.snapshot import figure_dict, jsonable, metrics_as_of
+from dashboard.data.contract import half_year_bounds, half_year_label
+from dashboard.data.exporter import workbook
+from dashboard.engine.indicators import breakdown, compute_indicators
+from dashboard.i18n import t
+from db.engine import session_scope
+from db.models import (
+    CommitteeSession,
+    Recommendation,
+    RecommendationUpdate,
+)
+
+TRACKER_SCHEMA: dict[str, Any] = {
+    "id": pl.Int64,
+    "session_id": pl.Int64,
+    "session_title": pl.String,
+    "session_date": pl.Date,
+    "period": pl.String,
+    "kind": pl.String,
+    "case_id": pl.String,
+    "addressee": pl.String,
+    "text": pl.String,
+    "due_date": pl.Date,
+    "target_indicator": pl.String,
+    "target_region": pl.String,
+    "status": pl.String,
+    "status_date": pl.Date,
+    "open": pl.Boolean,
+    "overdue": pl.Boolean,
+    "days_overdue": pl.Int64,
+    "updates": pl.Int64,
+    "version": pl.Int64,
+}
+
+
+def is_overdue(status: str, due_date: date | None, today: date) -> bool:
+    """Open (not implemented, not implemented-refused, not rejected) and past its due date.
+
+    >>> is_overdue("in_progress", date(2016, 1, 1), date(2016, 2, 1))
+    True
+    >>> is_overdue("implemented", date(2016, 1, 1), date(2016, 2, 1))
+    False
+    """
+    return status not in CLOSED_STATUSES and due_date is not None and due_date < today
+
+
+def tracker_frame(
+    *,
+    engine: Engine,
+    principal: Principal,
+    statuses: Sequence[str] | None = None,
+    addressees: Sequence[str] | None = None,
+    session_ids: Sequence[int] | None = None,
+    overdue_only: bool = False,
+    open_only: bool = False,
+    today: date | None = None,
+) -> pl.DataFrame:
+    """All recommendations across sessions (overdue first, then by due date), filtered.
+
+    Case-level recommendations carry their case_id for the committee and the addressee; the
+    observer never sees the case reference, and free text only once it is published. An
+    addressee (or SPU head) gets its own agency's recommendations only.
+    """
+    require(principal, "view_tracker")
+    today = today or current_date()
+    case_refs = sees_case_reference(principal)
+    with Session(engine) as s:
+        q = select(Recommendation, CommitteeSession).join(
+            CommitteeSession, col(CommitteeSession.id) == col(Recommendation.session_id)
+        )
+        if statuses:
+            q = q.where(col(Recommendation.status).in_(list(statuses)))
+        if addressees:
+            q = q.where(col(Recommendation.addressee).in_(list(addressees)))
+        if session_ids:
+            q = q.where(col(Recommendation.session_id).in_(list(session_ids)))
+        if principal.agency is not None:
+            q = q.where(col(Recommendation.addressee) == principal.agency)
+        pairs = s.exec(q).all()
+        n_updates = dict(
+            s.exec(  # type: ignore[call-overload]
+                select(RecommendationUpdate.recommendation_id, func.count()).group_by(
+                    col(RecommendationUpdate.recommendation_id)
+                )
+            ).all()
+        )
+    rows = []
+    for r, sess in pairs:
+        overdue = is_overdue(r.status, r.due_date, today)
+        if overdue_only and not overdue:
+            continue
+        if open_only and r.status in CLOSED_STATUSES:
+            continue
+        rows.append(
+            {
+                "id": r.id,
+                "session_id": sess.id,
+                "session_title": sess.title,
+                "session_date": sess.session_date,
+                "period": sess.period,
+                "kind": r.kind,
+                "case_id": r.case_id if case_refs else None,
+                "addressee": r.addressee,
+                "text": readable_text(principal, r),
+                "due_date": r.due_date,
+                "target_indicator": r.target_indicator,
+                "target_region": r.target_region,
+                "status": r.status,
+                "status_date": r.status_date,
+                "open": r.status not in CLOSED_STATUSES,
+                "overdue": overdue,
+                "days_overdue": (today - r.due_date).days if overdue and r.due_date else None,
+                "updates": int(n_updates.get(r.id or 0, 0)),
+                "version": r.version,
+            }
+        )
+    frame = pl.DataFrame(rows, schema=TRACKER_SCHEMA)
+    return frame.sort(
+        ["overdue", "due_date", "id"], descending=[True, False, False], nulls_last=True
+    )
+
+
+def export_tracker_xlsx(
+    *, engine: Engine, principal: Principal, today: date | None = None, **filters: Any
+) -> bytes:
+    """The tracker (as filtered) and its follow-up history as an XLSX workbook."""
+    require(principal, "view_tracker")
+    frame = tracker_frame(engine=engine, principal=principal, today=today, **filters)
+    hist = history_frame(
+        engine=engine, principal=principal, recommendation_ids=frame["id"].to_list()
+    )
+    recs = frame.drop("version").with_columns(
+        pl.col("status")
+        .replace_strict(STATUS_LABELS, default=pl.col("status"))
+        .map_elements(t, return_dtype=pl.String),
+        pl.col("kind")
+        .replace_strict(KIND_LABELS, default=pl.col("kind"))
+        .map_elements(t, return_dtype=pl.String),
+    )
+    hist = hist.with_columns(
+        pl.col("status")
+        .replace_strict(STATUS_LABELS, default=pl.col("status"))
+        .map_elements(t, return_dtype=pl.String),
+        pl.col("recorded_at").dt.replace_time_zone(None),
+    )
+    if not can(principal, "view_unpublished"):
+        hist = hist.drop("recorded_by")  # no staff usernames outside the committee
+    buf = io.BytesIO()
+    with workbook(buf) as wb:
+        recs.write_excel(wb, worksheet="recommendations", autofit=True)
+        hist.write_excel(wb, worksheet="follow-up", autofit=True)
+    audit_export(engine=engine, principal=principal, rows=frame.height)
+    return buf.getvalue()
+
+
+def audit_export(*, engine: Engine, principal: Principal, rows: int) -> None:
+    with session_scope(engine) as s:
+        audit.record(
+            s,
+            actor=principal,
+            action="export",
+            entity="recommendation",
+            detail=f"tracker rows={rows}",
+        )
+
+
+# --- before / after -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndicatorPoint:
+    label: str  # the half-year, e.g. "2015-H2"
+    as_of: date
+    value: float | None
+    numerator: int | None
+    denominator: int | None
+
+
+@dataclass(frozen=True)
+class BeforeAfter:
+    indicator: str
+    region: str | None
+    before: IndicatorPoint | None
+    after: IndicatorPoint | None  # None: no later half-year with data yet
+
+
+def _point_from(fig: dict[str, Any] | None, label: str, as_of: date) -> IndicatorPoint | None:
+    if fig is None:
+        return None
+    return IndicatorPoint(
+        label,
+        as_of,
+        as_float(fig.get("value")),
+        as_int(fig.get("numerator")),
+        as_int(fig.get("denominator")),
+    )
+
+
+def _region_fig(rows: list[dict[str, Any]], indicator: str, region: str) -> dict[str, Any] | None:
+    for r in rows:
+        if r.get("indicator") == indicator and r.get("group") == region:
+            return r
+    return {"value": None, "numerator": 0, "denominator": 0}
+
+
+def indicator_before_after(
+    *,
+    engine: Engine,
+    principal: Principal,
+    recommendation_id: int,
+    as_of: date | None = None,
+    metrics: pl.DataFrame | None = None,
+) -> BeforeAfter | None:
+    """The targeted indicator at the session's snapshot and in the latest later half-year.
+
+    For a target region the region's breakdown row is used. "After" is the most recent
+    half-year after the session's period that has complaints (as of `as_of`, default today).
+    Returns None for a recommendation without a target indicator.
+    """
+    require(principal, "view_tracker")
+
+    with Session(engine) as s:
+        rec = s.get(Recommendation, recommendation_id)
+        if rec is None:
+            raise NotFound(f"no recommendation {recommendation_id}")
+        sess = session_row(s, rec.session_id)
+    if not rec.target_indicator:
+        return None
+    ind, region = rec.target_indicator, rec.target_region
+    snap = json.loads(sess.snapshot_json or "{}")
+    if region:
+        before_fig = _region_fig(snap.get("breakdowns", {}).get("region", []), ind, region)
+    else:
+        before_fig = snap.get("indicators", {}).get(ind)
+    before = _point_from(before_fig, sess.period, sess.as_of)
+
+    as_of = as_of or current_date()
+    if metrics is None:
+        metrics = metrics_as_of(engine, as_of)
+    after: IndicatorPoint | None = None
+    if "complaint_on" in metrics.columns and metrics.height:
+        dates = metrics.filter(
+            (pl.col("complaint_on") > sess.period_end) & (pl.col("complaint_on") <= as_of)
+        )["complaint_on"]
+        if region and "region" in metrics.columns:
+            dates = metrics.filter(
+                (pl.col("complaint_on") > sess.period_end)
+                & (pl.col("complaint_on") <= as_of)
+                & (pl.col("region") == region)
+            )["complaint_on"]
+        if dates.len():
+            label = half_year_label(dates.max())  # type: ignore[arg-type]
+            start, end = half_year_bounds(label)
+            if region:
+                frame = breakdown(metrics, start=start, end=end, by="region")
+                keep = [
+                    c
+                    for c in ("group", "indicator", "value", "numerator", "denominator")
+                    if c in frame.columns
+                ]
+                fig = _region_fig(jsonable(frame.select(keep).to_dicts()), ind, region)
+            else:
+                figs = compute_indicators(metrics, start=start, end=end)
+                fig = figure_dict(figs[ind]) if ind in figs else None
+            after = _point_from(fig, label, min(as_of, end))
+    return BeforeAfter(ind, region, before, after)

@@ -1,0 +1,745 @@
+"""Systemic indicators of a cohort (indicators.md, second half), breakdowns, drill-down ids,
+and the public (suppressed) mode.
+
+Input is the frame of `dashboard.engine.metrics.case_metrics` (already as of T); the cohort is the
+cases whose imputed complaint_date (`complaint_on`) is in [start, end], both ends included.
+Every indicator is defined once, in `INDICATORS`, by boolean masks over that frame, so that a
+figure, its breakdowns and its list of cases can never disagree.
+
+Choices (where indicators.md leaves room; the methodology page quotes this section):
+
+- A rate, mean or median over no cases is None ("no cases"), never 0.
+- Medians are of whole days; where the middle falls between two cases the mean of the two is
+  rounded to the nearest day, halves up (a median of 1 and 2 days is 2).
+- The funnel is `funnel.complaints`, `funnel.criminal_case`, `funnel.in_court`,
+  `funnel.convicted`, `funnel.custodial` (figures of kind "funnel"; `funnel()` returns them in
+  order). A stage counts the cases that reached it *or any later stage*: a conviction
+  recorded without an indictment still passed through court. So the funnel never widens.
+- timely_information_rate counts negative decisions, not cases: its numerator and
+  denominator are numbers of decisions; its ids are the cases holding those decisions.
+- mean_reversals: numerator = total reversals, denominator = cases; its numerator ids are the
+  cases with at least one reversal. Medians have no numerator (None, no ids); their
+  denominator is the cases the median is taken over.
+- Counts (complaints, open_cases, stagnant_180, stagnant_365, funnel stages) have no
+  denominator (None, no ids).
+- The half-year breakdown is the trend: it covers every half-year, whatever start and end are
+  (a page shows the period among its neighbours). Region and agency breakdowns use the cohort.
+- Public mode: a count of 1-4 is "<5"; a rate, mean or median over fewer than 10 cases (10
+  decisions for timely_information_rate) is "too few cases", and then its numerator is withheld
+  too; over 0 it is "no cases". Numerators and denominators shown beside a figure follow the
+  count rule. Public figures never carry case ids.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+import polars as pl
+
+from dashboard.data.contract import REACTIVE_TRIGGERS
+from dashboard.engine.json_text import rows_object
+from dashboard.engine.metrics import METRIC_NAMES, case_metrics, metrics_json
+
+Kind = Literal["count", "rate", "median", "mean", "funnel"]
+Part = Literal["numerator", "denominator"]
+BreakdownBy = Literal["region", "accused_agency", "half_year"]
+BREAKDOWNS: tuple[str, ...] = ("region", "accused_agency", "half_year")
+
+#: the thresholds of the public mode (indicators.md, Public figures)
+PUBLIC_MIN_COUNT = 5
+PUBLIC_MIN_DENOMINATOR = 10
+
+_C = pl.col
+
+
+def _flag(name: str) -> pl.Expr:
+    return _C(name).fill_null(False)
+
+
+#: every row (a column expression, not a literal, so that it sums to the number of rows)
+_EVERY = _C("case_id").is_not_null()
+
+
+# Named masks: figures that share a population share one list of ids.
+MASKS: dict[str, pl.Expr] = {
+    "cases": _EVERY,
+    "procedural": _C("complaint_channel") == "procedural_complaint",
+    "criminal_case": _flag("criminal_case"),
+    "spu": _flag("spu_involved"),
+    "open": _flag("open"),
+    "medical_evidence": _C("medical_evidence").fill_null("none") != "none",
+    "with_info": _C("info_delays").list.len() > 0,
+}
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One systemic indicator: how to count its numerator and denominator over the cohort."""
+
+    name: str
+    kind: Kind
+    label: str
+    numerator_text: str
+    denominator_text: str
+    #: rows behind the numerator (count, rate, funnel, mean) and the denominator mask's name
+    numerator_mask: pl.Expr | None = None
+    denominator: str | None = None
+    #: the value column of a median or mean
+    value_column: str | None = None
+    #: aggregations for figures that do not count cases (timely_information_rate, mean)
+    numerator_agg: pl.Expr | None = None
+    denominator_agg: pl.Expr | None = None
+
+    def numerator_expr(self) -> pl.Expr | None:
+        """Aggregation: the numerator over the (filtered) rows."""
+        if self.numerator_agg is not None:
+            return self.numerator_agg
+        if self.numerator_mask is None:
+            return None
+        mask = self.numerator_mask
+        if self.denominator:
+            mask = mask & MASKS[self.denominator]
+        return mask.fill_null(False).sum().cast(pl.Int64)
+
+    def denominator_expr(self) -> pl.Expr | None:
+        if self.denominator_agg is not None:
+            return self.denominator_agg
+        if self.denominator is None:
+            return None
+        return MASKS[self.denominator].fill_null(False).sum().cast(pl.Int64)
+
+    def median_expr(self) -> pl.Expr | None:
+        if self.kind != "median" or self.value_column is None or self.denominator is None:
+            return None
+        m = _C(self.value_column).filter(MASKS[self.denominator]).median()
+        return (m + 0.5).floor().cast(pl.Int64)
+
+    def ids_mask(self, part: Part) -> pl.Expr | None:
+        """Rows whose case_ids make up `part` (None: the figure has no such part)."""
+        if part == "denominator":
+            return MASKS[self.denominator] if self.denominator else None
+        if self.kind == "median" or self.numerator_mask is None:
+            return None
+        mask = self.numerator_mask
+        if self.denominator:
+            mask = mask & MASKS[self.denominator]
+        return mask.fill_null(False)
+
+
+def _stag(days: int) -> pl.Expr:
+    return _flag("open") & (_C("stagnation_days") > days).fill_null(False)
+
+
+_REACHED = {
+    "criminal_case": ("criminal_case", "in_court", "convicted", "custodial"),
+    "in_court": ("in_court", "convicted", "custodial"),
+    "convicted": ("convicted", "custodial"),
+    "custodial": ("custodial",),
+}
+
+
+def _reached(stage: str) -> pl.Expr:
+    return pl.any_horizontal(*[_flag(c) for c in _REACHED[stage]])
+
+
+def _i(*args: Any, **kw: Any) -> tuple[str, Indicator]:
+    ind = Indicator(*args, **kw)
+    return ind.name, ind
+
+
+#: The systemic indicators, in the order of indicators.md (the funnel as five stage figures).
+INDICATORS: dict[str, Indicator] = dict(
+    [
+        _i("complaints", "count", "Complaints", "cases in the cohort", "", _EVERY),
+        _i(
+            "reclassification_rate",
+            "rate",
+            "Procedural complaints that became criminal cases",
+            "procedural-complaint cases with a criminal case",
+            "procedural-complaint cases",
+            _flag("criminal_case"),
+            "procedural",
+        ),
+        _i(
+            "prompt_reclassification_rate",
+            "rate",
+            "Procedural complaints that became criminal cases within 3 days",
+            "procedural-complaint cases with days_to_criminal_case ≤ 3",
+            "procedural-complaint cases",
+            (_C("days_to_criminal_case") <= 3).fill_null(False),
+            "procedural",
+        ),
+        _i(
+            "median_days_to_criminal_case",
+            "median",
+            "Median days to a criminal case",
+            "median of days_to_criminal_case",
+            "cohort cases with a criminal case",
+            None,
+            "criminal_case",
+            "days_to_criminal_case",
+        ),
+        _i(
+            "torture_qualification_rate",
+            "rate",
+            "Criminal cases qualified as torture",
+            "cases with a criminal case whose qualification is torture",
+            "cases with a criminal case",
+            _C("qualification") == "torture",
+            "criminal_case",
+        ),
+        _i(
+            "spu_involvement_rate",
+            "rate",
+            "Cases with the Special Prosecutor's Unit involved",
+            "cases with spu_involved",
+            "cases",
+            _flag("spu_involved"),
+            "cases",
+        ),
+        _i(
+            "spu_lead_rate",
+            "rate",
+            "Cases investigated by the SPU",
+            "cases with spu_mode investigating",
+            "cases",
+            _C("spu_mode") == "investigating",
+            "cases",
+        ),
+        _i(
+            "spu_reactive_share",
+            "rate",
+            "SPU cases taken up only on outside pressure",
+            "SPU cases whose spu_trigger is lawyer_request, court_order or media",
+            "SPU cases",
+            _C("spu_trigger").is_in(REACTIVE_TRIGGERS),
+            "spu",
+        ),
+        _i(
+            "median_days_to_spu",
+            "median",
+            "Median days to SPU involvement",
+            "median of days_to_spu",
+            "SPU cases",
+            None,
+            "spu",
+            "days_to_spu",
+        ),
+        _i("open_cases", "count", "Open cases", "open cases", "", _flag("open")),
+        _i(
+            "stagnant_share",
+            "rate",
+            "Open cases without action for over 90 days",
+            "open cases with stagnation_days > 90",
+            "open cases",
+            _stag(90),
+            "open",
+        ),
+        _i(
+            "stagnant_180",
+            "count",
+            "Open cases without action for over 180 days",
+            "open cases with stagnation_days > 180",
+            "",
+            _stag(180),
+        ),
+        _i(
+            "stagnant_365",
+            "count",
+            "Open cases without action for over a year",
+            "open cases with stagnation_days > 365",
+            "",
+            _stag(365),
+        ),
+        _i(
+            "median_stagnation_days",
+            "median",
+            "Median days since the last action (open cases)",
+            "median of stagnation_days",
+            "open cases",
+            None,
+            "open",
+            "stagnation_days",
+        ),
+        _i(
+            "mean_reversals",
+            "mean",
+            "Mean number of reversals",
+            "reversals, summed over the cohort",
+            "cases",
+            _C("reversals") > 0,
+            "cases",
+            "reversals",
+            numerator_agg=_C("reversals").sum().cast(pl.Int64),
+        ),
+        _i(
+            "pingpong_share",
+            "rate",
+            "Cases reversed three times or more",
+            "cases with reversals ≥ 3",
+            "cases",
+            _C("reversals") >= 3,
+            "cases",
+        ),
+        _i(
+            "same_family_share",
+            "rate",
+            "Cases checked by the accused's own agency family",
+            "cases with same_family_investigation",
+            "cases",
+            _flag("same_family_investigation"),
+            "cases",
+        ),
+        _i("funnel.complaints", "funnel", "Complaints", "cases in the cohort", "", _EVERY),
+        _i(
+            "funnel.criminal_case",
+            "funnel",
+            "Criminal case opened",
+            "cases that reached a criminal case (or a later stage)",
+            "",
+            _reached("criminal_case"),
+        ),
+        _i(
+            "funnel.in_court",
+            "funnel",
+            "Sent to court",
+            "cases that reached court (or a later stage)",
+            "",
+            _reached("in_court"),
+        ),
+        _i(
+            "funnel.convicted",
+            "funnel",
+            "Conviction",
+            "cases with a conviction (or a custodial sentence)",
+            "",
+            _reached("convicted"),
+        ),
+        _i(
+            "funnel.custodial",
+            "funnel",
+            "Custodial sentence",
+            "cases whose latest sentence is custodial",
+            "",
+            _reached("custodial"),
+        ),
+        _i(
+            "prosecution_rate",
+            "rate",
+            "Cases sent to court",
+            "cases in court",
+            "cases",
+            _flag("in_court"),
+            "cases",
+        ),
+        _i(
+            "timely_information_rate",
+            "rate",
+            "Negative decisions the victim learned of within 30 days",
+            "negative decisions with info delay ≤ 30 days",
+            "negative decisions with a known victim_informed_date",
+            _C("info_delays").list.eval(pl.element() <= 30).list.any(),
+            "with_info",
+            numerator_agg=_C("info_delays")
+            .list.eval(pl.element() <= 30)
+            .list.sum()
+            .sum()
+            .cast(pl.Int64),
+            denominator_agg=_C("info_delays").list.len().sum().cast(pl.Int64),
+        ),
+        _i(
+            "evidence_dismissed_share",
+            "rate",
+            "Cases with medical evidence refused or terminated",
+            "cases with medical_evidence ≠ none whose state is refused or terminated",
+            "cases with medical_evidence ≠ none",
+            _C("state").is_in(["refused", "terminated"]),
+            "medical_evidence",
+        ),
+    ]
+)
+
+FUNNEL_STAGES: tuple[str, ...] = tuple(n for n, i in INDICATORS.items() if i.kind == "funnel")
+
+
+@dataclass
+class Figure:
+    """One figure with the case ids behind it (for drill-down)."""
+
+    name: str
+    value: int | float | None
+    numerator: int | None
+    denominator: int | None
+    numerator_ids: list[str] = field(default_factory=list)
+    denominator_ids: list[str] = field(default_factory=list)
+    kind: Kind = "count"
+
+    @property
+    def case_ids(self) -> list[str]:
+        """The cases "behind" the figure: the numerator's, else the denominator's."""
+        if self.kind in ("median", "mean"):
+            return self.denominator_ids
+        return self.numerator_ids
+
+
+def cohort(metrics: pl.DataFrame, *, start: date | None, end: date | None) -> pl.DataFrame:
+    """Rows of `metrics` whose complaint_on is in [start, end] (None: unbounded)."""
+    cond = pl.lit(True)
+    if start is not None:
+        cond = cond & (_C("complaint_on") >= start)
+    if end is not None:
+        cond = cond & (_C("complaint_on") <= end)
+    return metrics.filter(cond)
+
+
+def _aggregations() -> list[pl.Expr]:
+    exprs: list[pl.Expr] = []
+    for name, ind in INDICATORS.items():
+        for suffix, e in (
+            ("num", ind.numerator_expr()),
+            ("den", ind.denominator_expr()),
+            ("med", ind.median_expr()),
+        ):
+            if e is not None:
+                exprs.append(e.alias(f"{name}\x1f{suffix}"))
+    return exprs
+
+
+def _value(ind: Indicator, num: int | None, den: int | None, med: int | None) -> int | float | None:
+    if ind.kind in ("count", "funnel"):
+        return int(num or 0)
+    if not den:
+        return None
+    if ind.kind == "median":
+        return med
+    return float(num or 0) / den
+
+
+def compute_indicators(
+    metrics: pl.DataFrame, *, start: date, end: date, with_ids: bool = True
+) -> dict[str, Figure]:
+    """Every indicator of `INDICATORS` for the cohort complained in [start, end].
+
+    `with_ids=False` skips the lists of case ids (for callers that only need the numbers).
+    """
+    rows = cohort(metrics, start=start, end=end)
+    agg = rows.select(_aggregations()).row(0, named=True)
+    ids: dict[str, list[str]] = {}
+    if with_ids:
+        ids = _ids_by_mask(rows)
+    figures: dict[str, Figure] = {}
+    for name, ind in INDICATORS.items():
+        num = agg.get(f"{name}\x1fnum")
+        den = agg.get(f"{name}\x1fden")
+        med = agg.get(f"{name}\x1fmed")
+        if ind.kind == "median":
+            num = None
+        figures[name] = Figure(
+            name=name,
+            value=_value(ind, num, den, med),
+            numerator=num,
+            denominator=den,
+            numerator_ids=ids.get(f"{name}\x1fnumerator", []),
+            denominator_ids=ids.get(f"{name}\x1fdenominator", []),
+            kind=ind.kind,
+        )
+    return figures
+
+
+def _ids_by_mask(rows: pl.DataFrame) -> dict[str, list[str]]:
+    """(indicator, part) -> case ids, computed in one pass; shared populations share a list."""
+    exprs: dict[str, pl.Expr] = {}
+    keys: dict[str, str] = {}
+    for name, ind in INDICATORS.items():
+        for part in ("numerator", "denominator"):
+            mask = ind.ids_mask(part)  # type: ignore[arg-type]
+            if mask is None:
+                continue
+            shared = ind.denominator if part == "denominator" else None
+            key = f"mask:{shared}" if shared else f"{name}\x1f{part}"
+            keys[f"{name}\x1f{part}"] = key
+            if key not in exprs:
+                exprs[key] = _C("case_id").filter(mask).implode().alias(key)
+    if rows.is_empty():
+        return {k: [] for k in keys}
+    lists = rows.select(list(exprs.values())).row(0, named=True)
+    return {k: lists[key] for k, key in keys.items()}
+
+
+def funnel(figures: dict[str, Figure]) -> list[Figure]:
+    """The funnel's stages, in order: complaints → criminal case → court → convicted → custodial."""
+    return [figures[n] for n in FUNNEL_STAGES]
+
+
+def indicators_json(figures: dict[str, Figure]) -> dict[str, Any]:
+    """Name -> value, with the funnel as one nested object (the CLI's "indicators" shape).
+
+    >>> figs = {"complaints": Figure("complaints", 2, 2, None)}
+    >>> indicators_json(figs)
+    {'complaints': 2}
+    """
+    out: dict[str, Any] = {}
+    for name, fig in figures.items():
+        if name.startswith("funnel."):
+            out.setdefault("funnel", {})[name.removeprefix("funnel.")] = fig.value
+        else:
+            out[name] = fig.value
+    return out
+
+
+# --- breakdowns and drill-down ------------------------------------------------------------------
+
+BREAKDOWN_SCHEMA: dict[str, pl.DataType] = {
+    "group": pl.String(),
+    "indicator": pl.String(),
+    "value": pl.Float64(),
+    "numerator": pl.Int64(),
+    "denominator": pl.Int64(),
+}
+
+
+def _breakdown_rows(
+    metrics: pl.DataFrame, start: date | None, end: date | None, by: str
+) -> pl.DataFrame:
+    if by not in BREAKDOWNS:
+        raise ValueError(f"breakdown by {by!r}: choose one of {', '.join(BREAKDOWNS)}")
+    if by == "half_year":
+        return metrics
+    return cohort(metrics, start=start, end=end)
+
+
+def breakdown(
+    metrics: pl.DataFrame,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    by: BreakdownBy | str,
+) -> pl.DataFrame:
+    """Every indicator per region, accused_agency or half-year, long format.
+
+    Columns: group, indicator, value, numerator, denominator; groups sorted, indicators in
+    `INDICATORS` order; only groups with at least one case. The half-year breakdown covers
+    all half-years (the trend); start and end restrict the other two.
+    """
+    rows = _breakdown_rows(metrics, start, end, by)
+    if rows.is_empty():
+        return pl.DataFrame(schema=BREAKDOWN_SCHEMA)
+    wide = rows.group_by(_C(by).alias("group")).agg(_aggregations()).sort("group")
+    parts = []
+    for name, ind in INDICATORS.items():
+        num = _C(f"{name}\x1fnum") if ind.numerator_expr() is not None else pl.lit(None)
+        den = _C(f"{name}\x1fden") if ind.denominator_expr() is not None else pl.lit(None)
+        if ind.kind in ("count", "funnel"):
+            value = num.cast(pl.Float64)
+        elif ind.kind == "median":
+            value = pl.when(den > 0).then(_C(f"{name}\x1fmed").cast(pl.Float64))
+            num = pl.lit(None)
+        else:
+            value = pl.when(den > 0).then(num.cast(pl.Float64) / den)
+        parts.append(
+            wide.select(
+                "group",
+                pl.lit(name).alias("indicator"),
+                value.alias("value"),
+                num.alias("numerator"),
+                den.alias("denominator"),
+            ).cast(BREAKDOWN_SCHEMA)  # type: ignore[arg-type]
+        )
+    return pl.concat(parts).sort("group", maintain_order=True)
+
+
+def drilldown_ids(
+    metrics: pl.DataFrame,
+    indicator: str,
+    part: Part = "numerator",
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    group_by: BreakdownBy | str | None = None,
+    group: str | None = None,
+) -> list[str]:
+    """The case_ids behind one figure's numerator or denominator, sorted.
+
+    With group_by/group: the same for one row of `breakdown(..., by=group_by)`.
+    """
+    ind = INDICATORS[indicator]
+    if group_by is None:
+        rows = cohort(metrics, start=start, end=end)
+    else:
+        rows = _breakdown_rows(metrics, start, end, group_by).filter(_C(group_by) == group)
+    mask = ind.ids_mask(part)
+    if mask is None:
+        return []
+    return rows.filter(mask)["case_id"].sort().to_list()
+
+
+# --- public mode ------------------------------------------------------------------------------
+
+Status = Literal["shown", "fewer_than_5", "too_few_cases", "no_cases"]
+DISPLAY = {"fewer_than_5": "<5", "too_few_cases": "too few cases", "no_cases": "no cases"}
+
+
+@dataclass(frozen=True)
+class PublicFigure:
+    """A figure as the observer role sees it: no case ids, small numbers suppressed.
+
+    `value` is None whenever `status` is not "shown"; `display` is the text to print.
+    """
+
+    name: str
+    kind: Kind
+    value: int | float | None
+    display: str
+    status: Status
+    numerator: str | None
+    denominator: str | None
+
+
+def public_count(n: int | None) -> str | None:
+    """A count as the public may see it: 1-4 become "<5".
+
+    >>> [public_count(n) for n in (0, 3, 12, None)]
+    ['0', '<5', '12', None]
+    """
+    if n is None:
+        return None
+    return DISPLAY["fewer_than_5"] if 0 < n < PUBLIC_MIN_COUNT else str(int(n))
+
+
+def format_figure(kind: str, value: float) -> str:
+    """A shown figure as the public text has it: a rate as "22.2%", a mean with 2 decimals.
+
+    >>> format_figure("rate", 0.2222), format_figure("mean", 0.3077), format_figure("count", 5.0)
+    ('22.2%', '0.31', '5')
+    """
+    if kind == "rate":
+        return f"{value * 100:.1f}%"
+    if kind == "mean":
+        return f"{value:.2f}"
+    return str(int(value))
+
+
+def _public(
+    name: str, kind: str, value: Any, numerator: int | None, denominator: int | None
+) -> tuple[Any, str, Status, str | None, str | None]:
+    if kind in ("count", "funnel"):
+        n = int(value or 0)
+        if 0 < n < PUBLIC_MIN_COUNT:
+            return None, DISPLAY["fewer_than_5"], "fewer_than_5", None, None
+        return n, str(n), "shown", public_count(n), None
+    den = public_count(denominator)
+    if not denominator or value is None or (isinstance(value, float) and math.isnan(value)):
+        return None, DISPLAY["no_cases"], "no_cases", None, den
+    if denominator < PUBLIC_MIN_DENOMINATOR:
+        return None, DISPLAY["too_few_cases"], "too_few_cases", None, den
+    return value, format_figure(kind, value), "shown", public_count(numerator), den
+
+
+def public_figures(figures: dict[str, Figure]) -> dict[str, PublicFigure]:
+    """The public version of `compute_indicators`' figures (indicators.md, Public figures)."""
+    out: dict[str, PublicFigure] = {}
+    for name, fig in figures.items():
+        value, display, status, num, den = _public(
+            name, fig.kind, fig.value, fig.numerator, fig.denominator
+        )
+        if fig.kind in ("count", "funnel"):
+            value = None if status != "shown" else int(value)
+        out[name] = PublicFigure(name, fig.kind, value, display, status, num, den)
+    return out
+
+
+def public_json(figures: dict[str, Figure]) -> dict[str, Any]:
+    """Public figures in the shape of `indicators_json`, suppressed cells as their text."""
+    out: dict[str, Any] = {}
+    for name, p in public_figures(figures).items():
+        cell = p.value if p.status == "shown" else p.display
+        if name.startswith("funnel."):
+            out.setdefault("funnel", {})[name.removeprefix("funnel.")] = cell
+        else:
+            out[name] = cell
+    return out
+
+
+PUBLIC_BREAKDOWN_SCHEMA: dict[str, pl.DataType] = {
+    "group": pl.String(),
+    "indicator": pl.String(),
+    "value": pl.Float64(),
+    "display": pl.String(),
+    "status": pl.String(),
+    "numerator": pl.String(),
+    "denominator": pl.String(),
+}
+
+
+def public_breakdown(frame: pl.DataFrame) -> pl.DataFrame:
+    """Suppress a `breakdown` frame for the public: value (null when withheld), display text,
+    status, and numerator/denominator as text under the count rule. No ids, ever."""
+    kinds = {n: i.kind for n, i in INDICATORS.items()}
+    records = []
+    for r in frame.select("group", "indicator", "value", "numerator", "denominator").iter_rows():
+        group, name, value, num, den = r
+        kind = kinds.get(name, "rate")
+        if kind in ("count", "funnel"):
+            value = None if value is None else int(value)
+        v, display, status, pnum, pden = _public(name, kind, value, num, den)
+        records.append((group, name, None if v is None else float(v), display, status, pnum, pden))
+    return pl.DataFrame(records, schema=PUBLIC_BREAKDOWN_SCHEMA, orient="row")
+
+
+# --- command line -----------------------------------------------------------------------------
+
+
+#: indentation of the metrics command's JSON (the spec example's)
+CLI_JSON_INDENT = 1
+
+
+def cli_cohort(
+    cases: pl.DataFrame,
+    events: pl.DataFrame,
+    as_of: date,
+    start: date = date(1900, 1, 1),
+    end: date = date(2100, 12, 31),
+    region: str | None = None,
+) -> tuple[pl.DataFrame, dict[str, Figure]]:
+    """What `python -m dashboard metrics` reports: the cohort's metric rows and its figures.
+
+    The cohort is the cases with complaint_date in [start, end], in `region` if given.
+    """
+
+    m = case_metrics(cases, events, as_of)
+    if region is not None:
+        m = m.filter(_C("region") == region)
+    rows = cohort(m, start=start, end=end)
+    figures = compute_indicators(rows, start=start, end=end, with_ids=False)
+    return rows.select("case_id", *METRIC_NAMES), figures
+
+
+def metrics_for_cli(rows: pl.DataFrame, figures: dict[str, Figure]) -> dict[str, Any]:
+    """`cli_cohort`'s result as the command's JSON document, in dicts (tests compare with it)."""
+
+    return {"cases": metrics_json(rows), "indicators": indicators_json(figures)}
+
+
+def metrics_cli_text(rows: pl.DataFrame, figures: dict[str, Figure]) -> str:
+    """The JSON text of `python -m dashboard metrics` for `cli_cohort`'s result.
+
+    The same characters as `json.dumps(metrics_for_cli(...), indent=1, sort_keys=True,
+    ensure_ascii=False)`, the cases written by polars (dashboard.engine.json_text): at 100,000 cases
+    json.dumps of the dicts took most of the command's time.
+    """
+    indicators = {"cases": {}, "indicators": indicators_json(figures)}
+    doc = json.dumps(indicators, indent=CLI_JSON_INDENT, sort_keys=True, ensure_ascii=False)
+    if rows.is_empty():
+        return doc
+    cases = rows_object(rows, key="case_id", indent=CLI_JSON_INDENT, depth=1)
+    # "cases" sorts first: its empty object is the first '"cases": {}' of the text
+    return doc.replace('"cases": {}', '"cases": ' + cases, 1)
+
+
+def indicator_labels() -> dict[str, str]:
+    """Indicator name -> short English label (msgid for the interface)."""
+    return {n: i.label for n, i in INDICATORS.items()}

@@ -1,0 +1,393 @@
+"""The methodology page's text: every figure in plain words, its formula, and the choices made
+where the spec (shared/spec/indicators.md) left room. Strings are msgids (translated at display).
+
+>>> "spu_involvement_rate" in {e.name for e in INDICATOR_TEXTS}
+True
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from dataclasses import dataclass
+
+from dashboard.i18n import N_
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str  # as in indicators.md and the code
+    title: str  # msgid
+    plain: str  # msgid: what it tells a committee member
+    formula: str  # msgid: how it is computed
+
+
+CASE_METRIC_TEXTS: tuple[Entry, ...] = (
+    Entry(
+        "state",
+        N_("State"),
+        N_(
+            "Where the case stands now: screening, investigation, refused, suspended, terminated, in court, convicted or acquitted."
+        ),
+        N_("Replay of the case's events in order; each decisive event sets the state."),
+    ),
+    Entry(
+        "open",
+        N_("Open"),
+        N_("The case is still being handled: screening, investigation, suspended or in court."),
+        N_("state in (screening, investigation, suspended, in_court)"),
+    ),
+    Entry(
+        "last_action_date",
+        N_("Last action"),
+        N_("The last time an authority did something in the case."),
+        N_("latest date among authority actions and the complaint date"),
+    ),
+    Entry(
+        "stagnation_days",
+        N_("Days without action"),
+        N_("How long an open case has waited since the last authority action."),
+        N_("T − last_action_date, open cases only"),
+    ),
+    Entry(
+        "longest_inactivity_days",
+        N_("Longest inactivity"),
+        N_("The longest stretch in which nobody acted on the case."),
+        N_(
+            "largest gap between consecutive dates of complaint, authority actions and (open cases) T"
+        ),
+    ),
+    Entry(
+        "reversals",
+        N_("Reversals (ping-pong)"),
+        N_(
+            "How often a refusal, suspension or termination was later undone — the case bounced back."
+        ),
+        N_("negative decisions followed, before the next negative decision, by a reversal event"),
+    ),
+    Entry(
+        "negative_decisions",
+        N_("Negative decisions"),
+        N_("Refusals to open a case, suspensions and terminations."),
+        N_("count of refusal_to_open, investigation_suspended, investigation_terminated"),
+    ),
+    Entry(
+        "handoffs",
+        N_("Hand-offs"),
+        N_("How often the file was sent from one body to another."),
+        N_("events whose to_agency differs from their agency"),
+    ),
+    Entry(
+        "criminal_case",
+        N_("Criminal case"),
+        N_("A criminal case was opened on the complaint."),
+        N_(
+            "a criminal_case_opened event exists; days_to_criminal_case = its first date − complaint date"
+        ),
+    ),
+    Entry(
+        "qualification",
+        N_("Qualification"),
+        N_(
+            "Under which article the acts are treated: torture, abuse of power, negligence or other."
+        ),
+        N_(
+            "qualification of the latest criminal_case_opened, requalified or verdict event that has one"
+        ),
+    ),
+    Entry(
+        "spu_involved",
+        N_("SPU involvement"),
+        N_("The Special Prosecutor's Unit supervised or led the case."),
+        N_(
+            "an spu_involved event exists; mode investigating if any says so; days_to_spu = first date − complaint date; trigger of the first one"
+        ),
+    ),
+    Entry(
+        "same_family_investigation",
+        N_("Same-family investigation"),
+        N_(
+            "The case was at some point checked by a body of the same family as the accused (police checking police)."
+        ),
+        N_(
+            "agency of screening_started, to_agency of referred / decision_overturned / criminal_case_opened (or its agency) in the accused agency's family"
+        ),
+    ),
+    Entry(
+        "in_court",
+        N_("In court"),
+        N_("An indictment was sent to court."),
+        N_("an indictment_to_court event exists"),
+    ),
+    Entry(
+        "convicted",
+        N_("Convicted / custodial"),
+        N_("A court convicted; custodial: the latest sentence is imprisonment."),
+        N_("verdict with detail conviction; latest sentence detail custodial"),
+    ),
+    Entry(
+        "info_delays",
+        N_("Information delays"),
+        N_("How long the victim waited to learn of each negative decision."),
+        N_("victim_informed_date − event_date, per negative decision with a known informed date"),
+    ),
+    Entry(
+        "retaliation",
+        N_("Retaliation"),
+        N_("Reprisals against the complainant were reported."),
+        N_("a retaliation_reported event exists"),
+    ),
+)
+
+INDICATOR_TEXTS: tuple[Entry, ...] = (
+    Entry(
+        "complaints",
+        N_("Complaints"),
+        N_("How many complaints of torture were lodged in the period."),
+        N_("cases with complaint_date in the period"),
+    ),
+    Entry(
+        "reclassification_rate",
+        N_("Procedural complaints turned into criminal cases"),
+        N_("Of the complaints filed as procedural 'wrongdoing', how many became a criminal case."),
+        N_("procedural-complaint cases with a criminal case / procedural-complaint cases"),
+    ),
+    Entry(
+        "prompt_reclassification_rate",
+        N_("…within 3 days"),
+        N_(
+            "The same, but only where the criminal case was opened within 3 days, as the law requires for a crime report."
+        ),
+        N_(
+            "procedural-complaint cases with days_to_criminal_case ≤ 3 / procedural-complaint cases"
+        ),
+    ),
+    Entry(
+        "median_days_to_criminal_case",
+        N_("Median days to a criminal case"),
+        N_("Typical wait between complaint and the opening of a criminal case."),
+        N_("median of days_to_criminal_case over cases with a criminal case"),
+    ),
+    Entry(
+        "torture_qualification_rate",
+        N_("Qualified as torture"),
+        N_("Of the criminal cases, how many are treated as torture rather than a lesser offence."),
+        N_("criminal cases with qualification torture / criminal cases"),
+    ),
+    Entry(
+        "spu_involvement_rate",
+        N_("SPU involvement"),
+        N_("Share of complaints in which the Special Prosecutor's Unit took part."),
+        N_("cases with spu_involved / cases"),
+    ),
+    Entry(
+        "spu_lead_rate",
+        N_("SPU leads the investigation"),
+        N_("Share of complaints the SPU investigated itself rather than only supervised."),
+        N_("cases with spu_mode investigating / cases"),
+    ),
+    Entry(
+        "spu_reactive_share",
+        N_("SPU brought in from outside"),
+        N_(
+            "Of the SPU cases, how many reached the SPU only because a lawyer, a court or the media pushed."
+        ),
+        N_("SPU cases with trigger lawyer_request, court_order or media / SPU cases"),
+    ),
+    Entry(
+        "median_days_to_spu",
+        N_("Median days to SPU"),
+        N_("Typical wait between complaint and the SPU's involvement."),
+        N_("median of days_to_spu over SPU cases"),
+    ),
+    Entry(
+        "open_cases",
+        N_("Open cases"),
+        N_("Complaints of the period still being handled on the as-of date."),
+        N_("cases with open = true"),
+    ),
+    Entry(
+        "stagnant_share",
+        N_("Stagnant (> 90 days)"),
+        N_("Of the open cases, how many had no authority action for over three months."),
+        N_("open cases with stagnation_days > 90 / open cases"),
+    ),
+    Entry(
+        "stagnant_180",
+        N_("Stagnant > 180 days"),
+        N_("Open cases without action for over six months."),
+        N_("open cases with stagnation_days > 180 (count)"),
+    ),
+    Entry(
+        "stagnant_365",
+        N_("Stagnant > 365 days"),
+        N_("Open cases without action for over a year."),
+        N_("open cases with stagnation_days > 365 (count)"),
+    ),
+    Entry(
+        "median_stagnation_days",
+        N_("Median days without action"),
+        N_("Typical time open cases have waited."),
+        N_("median of stagnation_days over open cases"),
+    ),
+    Entry(
+        "mean_reversals",
+        N_("Mean reversals"),
+        N_("How often, on average, a case bounced between refusal and reopening."),
+        N_("mean of reversals over the cases"),
+    ),
+    Entry(
+        "pingpong_share",
+        N_("Ping-pong cases"),
+        N_("Share of cases reversed three times or more."),
+        N_("cases with reversals ≥ 3 / cases"),
+    ),
+    Entry(
+        "same_family_share",
+        N_("Checked by the same family"),
+        N_("Share of cases where the accused's own agency family checked them."),
+        N_("cases with same_family_investigation / cases"),
+    ),
+    Entry(
+        "funnel",
+        N_("Funnel"),
+        N_(
+            "How many complaints get through each step: criminal case, court, conviction, prison sentence."
+        ),
+        N_("counts: complaints → criminal case → in court → convicted → custodial"),
+    ),
+    Entry(
+        "prosecution_rate",
+        N_("Sent to court"),
+        N_("Share of complaints that reached a court."),
+        N_("cases in court / cases"),
+    ),
+    Entry(
+        "timely_information_rate",
+        N_("Victim informed in time"),
+        N_(
+            "Of the negative decisions whose notification date is known, how many reached the victim within 30 days."
+        ),
+        N_(
+            "negative decisions with info delay ≤ 30 days / negative decisions with a known victim_informed_date"
+        ),
+    ),
+    Entry(
+        "evidence_dismissed_share",
+        N_("Medical evidence, case closed"),
+        N_("Of the cases with medical evidence, how many were refused or terminated anyway."),
+        N_(
+            "cases with medical_evidence ≠ none in state refused or terminated / cases with medical_evidence ≠ none"
+        ),
+    ),
+)
+
+#: How public figures are protected (docs/disclosure.md), in plain words for the methodology page.
+DISCLOSURE_TEXTS: tuple[str, ...] = (
+    N_(
+        "Public figures (the observer's page and the public export) are protected so that no victim can be singled out, even by someone who multiplies a percentage by its number of cases or adds up the tables."
+    ),
+    N_("A number of cases from 1 to 4 is shown as “<5”."),
+    N_(
+        "A percentage over fewer than 10 cases is not shown (“too few cases”), and neither are the numbers it is made of."
+    ),
+    N_(
+        "Where all of a group, or all but 1 to 4 of it, share something (for example all 12 cases are still open), that number is withheld: it would tell something about every case in the group."
+    ),
+    N_(
+        "The three public tables (by half-year, by region, by half-year and region) add up to each other. Where the others would let a withheld number be worked out, more numbers are withheld (“withheld”), until no hidden number can be narrowed to fewer than 3 possible values."
+    ),
+    N_(
+        "A percentage is shown only where both its numbers are shown. The national number of complaints per half-year is always shown when it is 10 or more."
+    ),
+    N_(
+        "Anyone can check an export with the command “oversight disclosure-check”, which attacks it as an outsider would."
+    ),
+)
+
+GENERAL_RULES: tuple[str, ...] = (
+    N_(
+        "Every figure is computed for an as-of date T: events after T are ignored, as if not yet known; a case complained after T appears nowhere."
+    ),
+    N_(
+        "A cohort is the cases whose complaint date falls in the review period, both ends included."
+    ),
+    N_(
+        "Imprecise dates count as the middle of their interval: a month as its 15th day, a year as 1 July. Durations are whole days and never negative."
+    ),
+    N_("A rate whose denominator is 0 is shown as “no cases”, never as 0 %."),
+    *DISCLOSURE_TEXTS,
+)
+
+
+#: Choices made in this dashboard where the spec left room.
+DASHBOARD_CHOICES: tuple[str, ...] = (
+    N_(
+        "The default review period is the last complete half-year; the as-of date defaults to its end and follows the period when it is changed."
+    ),
+    N_("Region and agency filters narrow every figure and list; an empty filter means all."),
+    N_(
+        "The case list shows all cases known at the as-of date; “only the review period” narrows it to the period's cohort."
+    ),
+    N_(
+        "A rate's “show cases” opens the cases in its numerator; counts and medians open the cases they are computed over."
+    ),
+    N_(
+        "Committee roles see victims' names (restricted, not public data); SPU heads never do; every view of a case with personal data is recorded in the audit log."
+    ),
+    N_(
+        "Idle gaps on a case timeline are stretches of more than 90 days without an authority action, the stagnation threshold."
+    ),
+)
+
+ENGINE_MODULES = (
+    "dashboard.engine.metrics",
+    "dashboard.engine.indicators",
+    "dashboard.engine.docket",
+)
+
+
+def engine_choices() -> list[tuple[str, str]]:
+    """(module, text) of each engine module's 'Choices' docstring section, where present."""
+    out = []
+    for name in ENGINE_MODULES:
+        try:
+            doc = importlib.import_module(name).__doc__ or ""
+        except ImportError:
+            continue
+        m = re.search(r"^Choices\b[^\n]*\n(.*)\Z", doc, re.S | re.M)
+        if m and m.group(1).strip():
+            out.append((name, m.group(1).strip()))
+    return out
+
+
+#: docket rule -> its condition in plain words (indicators.md, Docket suggestions)
+DOCKET_TEXTS: dict[str, str] = {
+    "death_in_custody": N_("The victim died and nobody has been convicted."),
+    "stagnant": N_("Open, and no authority action for more than 180 days."),
+    "pingpong": N_("Reversed three times or more (ping-pong)."),
+    "no_spu_serious": N_("Death or serious injury, and the SPU was never involved."),
+    "retaliation": N_("Reprisals against the complainant were reported."),
+    "masked_qualification": N_(
+        "Qualified as abuse of power although the allegations include asphyxiation, burns or sexual violence."
+    ),
+    "victim_uninformed": N_("The victim learned of a negative decision more than 30 days late."),
+    "same_family": N_("Checked by a body of the accused agency's own family."),
+    "evidence_dismissed": N_("Medical evidence exists, yet the case was refused or terminated."),
+}
+
+
+def metric_meaning(name: str) -> str:
+    """The plain-words meaning (msgid) of a per-case metric, '' if not documented."""
+    for e in CASE_METRIC_TEXTS:
+        if e.name == name:
+            return e.plain
+    aliases = {
+        "days_to_criminal_case": "criminal_case",
+        "spu_mode": "spu_involved",
+        "days_to_spu": "spu_involved",
+        "spu_trigger": "spu_involved",
+        "custodial": "convicted",
+    }
+    target = aliases.get(name)
+    return next((e.plain for e in CASE_METRIC_TEXTS if e.name == target), "")

@@ -1,0 +1,685 @@
+"""The session pack: the PDF committee members read before a session.
+
+Built in two steps so each can be tested on its own: `pack_data()` gathers plain data from the
+database for a signed-in committee member (role checked), `render_pdf()` turns that data into
+PDF bytes with fpdf2 and a bundled Unicode font (Cyrillic and Kazakh letters). Charts are drawn
+with fpdf2's own lines and rectangles: no browser or image renderer is needed on the server.
+
+Contents: the session's frozen headline indicators with a bar chart, the trend against previous
+sessions (their snapshots), the docket with each case's summary and timeline, and the open
+recommendations with their follow-up history. A victim's name appears only where the case's
+`identity_public` is true.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from dashboard import committee
+from dashboard.accounts import audit
+from dashboard.accounts.roles import Principal, can, require
+from dashboard.data.contract import ImpreciseDate
+from dashboard.i18n import N_, indicator_name, label, t
+from db.engine import session_scope
+from db.models import Case, CommitteeSession, Event
+
+#: rates drawn in the headline chart and the trend chart
+CHART_RATES = (
+    "reclassification_rate",
+    "torture_qualification_rate",
+    "spu_involvement_rate",
+    "stagnant_share",
+    "pingpong_share",
+    "same_family_share",
+    "prosecution_rate",
+)
+TREND_RATES = ("spu_involvement_rate", "torture_qualification_rate", "stagnant_share")
+#: metrics shown for each docket case (names as in indicators.md)
+CASE_FACTS = (
+    "state",
+    "stagnation_days",
+    "longest_inactivity_days",
+    "reversals",
+    "criminal_case",
+    "qualification",
+    "spu_involved",
+    "same_family_investigation",
+    "handoffs",
+    "retaliation",
+)
+SECTION_HEADLINE = N_("Headline indicators")
+SECTION_TREND = N_("Trend against previous sessions")
+SECTION_DOCKET = N_("Docket")
+SECTION_RECS = N_("Open recommendations and their follow-up")
+
+_FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
+_SYSTEM_FONTS = Path("/usr/share/fonts/truetype/dejavu")
+_PALETTE = ((31, 119, 180), (214, 39, 40), (44, 160, 44), (148, 103, 189), (255, 127, 14))
+
+
+# --- data ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PackFigure:
+    name: str
+    title: str
+    value: Any
+    numerator: int | None
+    denominator: int | None
+
+
+@dataclass(frozen=True)
+class PackEvent:
+    date: str  # contract text, shown with its precision
+    event_type: str
+    agency: str
+    to_agency: str | None
+    detail: str | None
+
+
+@dataclass(frozen=True)
+class PackCase:
+    case_id: str
+    name: str | None  # only where identity_public is true
+    region: str
+    accused_agency: str
+    harm: str
+    complaint_date: str
+    summary: str | None
+    score: float
+    reasons: list[str]
+    origin: str
+    manual_reason: str | None
+    facts: dict[str, Any]
+    events: list[PackEvent]
+
+
+@dataclass(frozen=True)
+class PackRecommendation:
+    id: int
+    session: str
+    kind: str
+    case_id: str | None
+    addressee: str
+    text: str
+    due_date: date | None
+    status: str
+    overdue: bool
+    target_indicator: str | None
+    history: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class PackData:
+    title: str
+    session_date: date
+    period: str
+    as_of: date
+    status: str
+    members: list[str]
+    snapshot_taken_at: str | None
+    generated_at: datetime
+    generated_by: str
+    events_known_on: date
+    headline: list[PackFigure]
+    trend: list[dict[str, Any]]  # session, period, indicator, value
+    docket: list[PackCase]
+    recommendations: list[PackRecommendation]
+    notes: list[str] = field(default_factory=list)
+
+
+def _indicator_title(name: str) -> str:
+    return indicator_name(name)
+
+
+def pack_data(
+    *, engine: Engine, principal: Principal, session_id: int, today: date | None = None
+) -> PackData:
+    """Everything the pack shows, for a committee role; names only where identity_public."""
+    require(principal, "view_sessions")
+    today = today or date.today()
+    with Session(engine) as s:
+        sess = s.get(CommitteeSession, session_id)
+        if sess is None:
+            raise committee.NotFound(f"no committee session {session_id}")
+    snap = json.loads(sess.snapshot_json or "{}")
+    figs = snap.get("indicators", {})
+    headline = [
+        PackFigure(
+            name,
+            _indicator_title(name),
+            figs[name].get("value"),
+            committee.as_int(figs[name].get("numerator")),
+            committee.as_int(figs[name].get("denominator")),
+        )
+        for name in committee.HEADLINE_INDICATORS
+        if name in figs
+    ]
+    trend = committee.trend_frame(engine=engine, principal=principal, upto_session_id=session_id)
+    known_on = min(sess.session_date, today)
+    docket = committee.docket_frame(engine=engine, principal=principal, session_id=session_id)
+    case_metrics = snap.get("case_metrics", {})
+    cases: list[PackCase] = []
+    narrative = can(principal, "view_case_narrative")
+    with Session(engine) as s:
+        for row in docket.iter_rows(named=True):
+            case = s.get(Case, row["case_id"])
+            if case is None:  # pragma: no cover - foreign key
+                continue
+            events = s.exec(
+                select(Event)
+                .where(Event.case_id == case.case_id, Event.event_on <= known_on)
+                .order_by(col(Event.seq))
+            ).all()
+            facts = case_metrics.get(case.case_id, {})
+            cases.append(
+                PackCase(
+                    case_id=case.case_id,
+                    name=case.victim_name if case.identity_public else None,
+                    region=case.region,
+                    accused_agency=case.accused_agency,
+                    harm=case.harm,
+                    complaint_date=case.complaint_date,
+                    summary=case.summary if narrative else None,
+                    score=float(row["score"] or 0),
+                    reasons=list(row["reasons"] or []),
+                    origin=row["origin"],
+                    manual_reason=row["manual_reason"],
+                    facts={k: facts[k] for k in CASE_FACTS if k in facts},
+                    events=[
+                        PackEvent(e.event_date, e.event_type, e.agency, e.to_agency, e.detail)
+                        for e in events
+                    ],
+                )
+            )
+    tracker = committee.tracker_frame(
+        engine=engine, principal=principal, open_only=True, today=today
+    )
+    tracker = tracker.filter(tracker["session_date"] <= sess.session_date)
+    hist = committee.history_frame(
+        engine=engine, principal=principal, recommendation_ids=tracker["id"].to_list()
+    )
+    recs = [
+        PackRecommendation(
+            id=r["id"],
+            session=f"{r['session_title']} ({r['period']})",
+            kind=r["kind"],
+            case_id=r["case_id"],
+            addressee=r["addressee"],
+            text=r["text"],
+            due_date=r["due_date"],
+            status=r["status"],
+            overdue=bool(r["overdue"]),
+            target_indicator=r["target_indicator"],
+            history=hist.filter(hist["recommendation_id"] == r["id"]).to_dicts(),
+        )
+        for r in tracker.iter_rows(named=True)
+    ]
+    return PackData(
+        title=sess.title,
+        session_date=sess.session_date,
+        period=sess.period,
+        as_of=sess.as_of,
+        status=sess.status,
+        members=[m for m in (sess.members_present or "").splitlines() if m.strip()],
+        snapshot_taken_at=snap.get("taken_at"),
+        generated_at=datetime.now(UTC),
+        generated_by=principal.username,
+        events_known_on=known_on,
+        headline=headline,
+        trend=trend.select("title", "period", "indicator", "value").to_dicts(),
+        docket=cases,
+        recommendations=recs,
+    )
+
+
+# --- formatting ------------------------------------------------------------------------------
+
+
+def fmt_value(name: str, value: Any) -> str:
+    """An indicator's value in its unit; a rate with an empty denominator is 'no cases'."""
+    if value is None:
+        return t("no cases")
+    if isinstance(value, dict | list):
+        return "—"
+    if name.endswith(("_rate", "_share")):
+        return f"{float(value) * 100:.1f} %"
+    if name.startswith("median_") or name.endswith("_days"):
+        return t("{n} days", n=f"{float(value):.0f}")
+    if name.startswith("mean_"):
+        return f"{float(value):.2f}"
+    return f"{float(value):.0f}"
+
+
+def _fmt_date(text: str | None) -> str:
+    if not text:
+        return ""
+    try:
+        return ImpreciseDate.parse(text).display()
+    except ValueError:
+        return text
+
+
+def fmt_fact(name: str, value: Any) -> str:
+    if name in ("state", "qualification") and isinstance(value, str):
+        return label(name, value)
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return t("yes") if value else t("no")
+    if isinstance(value, float):
+        return f"{value:.0f}"
+    return str(value)
+
+
+# --- PDF -------------------------------------------------------------------------------------
+
+
+@cache
+def font_path(style: str = "") -> Path:
+    """DejaVu Sans from the system (fonts-dejavu-core), else the copy inside the package."""
+    name = _FONT_FILES[style]
+    system = _SYSTEM_FONTS / name
+    if system.is_file():
+        return system
+    return Path(str(resources.files("dashboard.resources").joinpath(f"fonts/{name}")))
+
+
+def _pdf() -> Any:
+
+    pdf = FPDF(orientation="P", unit="mm", format="A4")
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.set_margins(15, 15, 15)
+    for style in _FONT_FILES:
+        pdf.add_font("DejaVu", style, str(font_path(style)))
+    pdf.set_font("DejaVu", "", 10)
+    return pdf
+
+
+def _h1(pdf: Any, text: str) -> None:
+    pdf.set_font("DejaVu", "B", 16)
+    pdf.multi_cell(0, 8, text, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "", 10)
+
+
+def _h2(pdf: Any, text: str) -> None:
+    if pdf.get_y() > 250:
+        pdf.add_page()
+    pdf.ln(3)
+    pdf.set_font("DejaVu", "B", 13)
+    pdf.set_text_color(20, 60, 120)
+    pdf.multi_cell(0, 7, text, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(0, 0, 0)
+    pdf.set_draw_color(20, 60, 120)
+    pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
+    pdf.ln(2)
+    pdf.set_font("DejaVu", "", 10)
+
+
+def _h3(pdf: Any, text: str) -> None:
+    if pdf.get_y() > 255:
+        pdf.add_page()
+    pdf.ln(2)
+    pdf.set_font("DejaVu", "B", 11)
+    pdf.multi_cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "", 10)
+
+
+def _para(pdf: Any, text: str, size: int = 10) -> None:
+    pdf.set_font("DejaVu", "", size)
+    pdf.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "", 10)
+
+
+def _table(
+    pdf: Any, header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[int]
+) -> None:
+    pdf.set_font("DejaVu", "", 9)
+    pdf.set_fill_color(255, 255, 255)  # charts leave their colour behind
+    pdf.set_draw_color(0, 0, 0)
+    with pdf.table(
+        col_widths=tuple(widths),
+        line_height=5,
+        text_align="LEFT",
+        headings_style=_heading_style(),
+        first_row_as_headings=True,
+    ) as table:
+        for cells in [header, *rows]:
+            r = table.row()
+            for c in cells:
+                r.cell(c)
+    pdf.set_font("DejaVu", "", 10)
+
+
+def _heading_style() -> Any:
+
+    return FontFace(emphasis="BOLD", fill_color=(225, 232, 242))
+
+
+def _bar_chart(pdf: Any, title: str, items: Sequence[tuple[str, float | None]]) -> None:
+    """Horizontal bars of rates (0-100 %); a rate without cases is written, not drawn."""
+    if not items:
+        return
+    label_w, bar_w, row_h = 70.0, 90.0, 7.0
+    height = 10 + row_h * len(items)
+    if pdf.get_y() + height > pdf.h - 20:
+        pdf.add_page()
+    x0, y = pdf.l_margin, pdf.get_y()
+    pdf.set_font("DejaVu", "B", 10)
+    pdf.set_xy(x0, y)
+    pdf.cell(0, 6, title, new_x="LMARGIN", new_y="NEXT")
+    y += 8
+    pdf.set_font("DejaVu", "", 8)
+    pdf.set_draw_color(180, 180, 180)
+    for frac in (0, 0.25, 0.5, 0.75, 1.0):
+        x = x0 + label_w + bar_w * frac
+        pdf.line(x, y, x, y + row_h * len(items))
+    for i, (name, value) in enumerate(items):
+        yy = y + i * row_h
+        pdf.set_xy(x0, yy + 1)
+        while pdf.get_string_width(name) > label_w - 3 and len(name) > 4:
+            name = name[:-2].rstrip() + "…"  # long titles must not run past the margin
+        pdf.cell(label_w - 2, 5, name, align="R")
+        if value is None:
+            pdf.set_xy(x0 + label_w + 1, yy + 1)
+            pdf.cell(bar_w, 5, t("no cases"))
+            continue
+        v = max(0.0, min(1.0, float(value)))
+        pdf.set_fill_color(*_PALETTE[0])
+        pdf.rect(x0 + label_w, yy + 1, max(bar_w * v, 0.3), 5, style="F")
+        pdf.set_xy(x0 + label_w + bar_w * v + 1, yy + 1)
+        pdf.cell(20, 5, f"{v * 100:.1f} %")
+    pdf.set_xy(x0, y + row_h * len(items) + 2)
+    pdf.set_font("DejaVu", "", 10)
+
+
+def _line_chart(
+    pdf: Any, title: str, periods: Sequence[str], series: dict[str, list[float | None]]
+) -> None:
+    """Rates (0-100 %) over the sessions' periods, one coloured line per indicator."""
+    if not periods or not series:
+        return
+    w, h = 150.0, 55.0
+    legend_h = 6 * len(series)
+    if pdf.get_y() + h + legend_h + 20 > pdf.h - 15:
+        pdf.add_page()
+    x0 = pdf.l_margin + 12
+    pdf.set_font("DejaVu", "B", 10)
+    pdf.cell(0, 6, title, new_x="LMARGIN", new_y="NEXT")
+    y0 = pdf.get_y() + 2
+    pdf.set_font("DejaVu", "", 7)
+    pdf.set_draw_color(200, 200, 200)
+    for frac in (0, 0.25, 0.5, 0.75, 1.0):
+        y = y0 + h * (1 - frac)
+        pdf.line(x0, y, x0 + w, y)
+        pdf.set_xy(x0 - 12, y - 2)
+        pdf.cell(11, 4, f"{frac * 100:.0f} %", align="R")
+    n = len(periods)
+    xs = [x0 + (w * (i + 0.5) / n) for i in range(n)]
+    for i, p in enumerate(periods):
+        pdf.set_xy(xs[i] - 12, y0 + h + 1)
+        pdf.cell(24, 4, p, align="C")
+    for k, (name, values) in enumerate(series.items()):
+        color = _PALETTE[k % len(_PALETTE)]
+        pdf.set_draw_color(*color)
+        pdf.set_fill_color(*color)
+        pdf.set_line_width(0.6)
+        pts = [
+            (xs[i], y0 + h * (1 - max(0.0, min(1.0, v))))
+            for i, v in enumerate(values)
+            if v is not None
+        ]
+        for a, b in zip(pts, pts[1:], strict=False):
+            pdf.line(a[0], a[1], b[0], b[1])
+        for x, y in pts:
+            pdf.circle(x=x, y=y, radius=0.9, style="F")
+        pdf.set_line_width(0.2)
+        ly = y0 + h + 7 + 5 * k
+        pdf.rect(x0, ly + 1, 4, 3, style="F")
+        pdf.set_xy(x0 + 6, ly)
+        pdf.set_font("DejaVu", "", 8)
+        pdf.cell(0, 5, name)
+    pdf.set_xy(pdf.l_margin, y0 + h + 8 + 5 * len(series))
+    pdf.set_draw_color(0, 0, 0)
+    pdf.set_font("DejaVu", "", 10)
+
+
+def render_pdf(data: PackData) -> bytes:
+    """The session pack as PDF bytes (pure: data in, bytes out)."""
+    pdf = _pdf()
+    pdf.set_title(t("Session pack: {title}", title=data.title))
+    pdf.set_author("Oversight")
+    pdf.set_creation_date(data.generated_at)
+    pdf.alias_nb_pages()
+    pdf.add_page()
+    _h1(pdf, t("Session pack: {title}", title=data.title))
+    _para(
+        pdf,
+        t(
+            "Session date: {date}. Half-year under review: {period}. Status: {status}.",
+            date=data.session_date.isoformat(),
+            period=data.period,
+            status=t(committee.SESSION_STATUS_LABELS.get(data.status, data.status)),
+        ),
+    )
+    if data.members:
+        _para(pdf, t("Members present: {names}", names=", ".join(data.members)))
+    _para(
+        pdf,
+        t(
+            "Figures frozen when the session was created ({taken}), as of {as_of}; "
+            "later imports do not change them. Case timelines show the events known on {known}.",
+            taken=(data.snapshot_taken_at or "")[:16].replace("T", " "),
+            as_of=data.as_of.isoformat(),
+            known=data.events_known_on.isoformat(),
+        ),
+        size=9,
+    )
+    _para(
+        pdf,
+        t(
+            "Prepared {at} by {who}. Restricted: for committee members only.",
+            at=data.generated_at.strftime("%Y-%m-%d %H:%M UTC"),
+            who=data.generated_by,
+        ),
+        size=8,
+    )
+
+    _h2(pdf, "1. " + t(SECTION_HEADLINE))
+    if data.headline:
+        _table(
+            pdf,
+            [t("Indicator"), t("Value"), t("Numerator / denominator")],
+            [
+                [
+                    f.title,
+                    fmt_value(f.name, f.value),
+                    ""
+                    if f.denominator is None
+                    else f"{f.numerator if f.numerator is not None else ''} / {f.denominator}",
+                ]
+                for f in data.headline
+            ],
+            (100, 35, 45),
+        )
+        pdf.ln(3)
+        by_name = {f.name: f for f in data.headline}
+        _bar_chart(
+            pdf,
+            t("Headline rates, {period}", period=data.period),
+            [(by_name[n].title, _num(by_name[n].value)) for n in CHART_RATES if n in by_name],
+        )
+    else:
+        _para(pdf, t("The session has no frozen figures."))
+
+    _h2(pdf, "2. " + t(SECTION_TREND))
+    periods = list(dict.fromkeys(r["period"] for r in data.trend))
+    if len(periods) < 2:
+        _para(pdf, t("This is the first session: there is no earlier snapshot to compare with."))
+    trend_names = [
+        n for n in committee.HEADLINE_INDICATORS if any(r["indicator"] == n for r in data.trend)
+    ]
+    if periods:
+        lookup = {(r["period"], r["indicator"]): r["value"] for r in data.trend}
+        _table(
+            pdf,
+            [t("Indicator"), *periods[-5:]],
+            [
+                [_indicator_title(n), *[fmt_value(n, lookup.get((p, n))) for p in periods[-5:]]]
+                for n in trend_names
+            ],
+            (70, *([110 // max(1, len(periods[-5:]))] * len(periods[-5:]))),
+        )
+        pdf.ln(3)
+        _line_chart(
+            pdf,
+            t("Selected rates by session"),
+            periods[-8:],
+            {
+                _indicator_title(n): [_num(lookup.get((p, n))) for p in periods[-8:]]
+                for n in TREND_RATES
+                if n in trend_names
+            },
+        )
+
+    _h2(pdf, "3. " + t(SECTION_DOCKET))
+    if not data.docket:
+        _para(pdf, t("No cases on the docket."))
+    for c in data.docket:
+        _docket_case(pdf, c)
+
+    _h2(pdf, "4. " + t(SECTION_RECS))
+    if not data.recommendations:
+        _para(pdf, t("No open recommendations."))
+    for r in data.recommendations:
+        _recommendation(pdf, r)
+    return bytes(pdf.output())
+
+
+def _num(v: Any) -> float | None:
+    return committee.as_float(v)
+
+
+def _docket_case(pdf: Any, c: PackCase) -> None:
+    head = c.case_id if not c.name else f"{c.case_id} — {c.name}"
+    _h3(pdf, head)
+    _para(
+        pdf,
+        t(
+            "Region {region}; accused: {agency}; harm: {harm}; complaint {date}.",
+            region=c.region,
+            agency=label("agency", c.accused_agency),
+            harm=label("harm", c.harm),
+            date=_fmt_date(c.complaint_date),
+        ),
+        size=9,
+    )
+    if c.origin == "manual":
+        _para(pdf, t("Added by the secretariat: {reason}", reason=c.manual_reason or ""), size=9)
+    else:
+        _para(
+            pdf,
+            t(
+                "Suggested, priority {score}: {reasons}",
+                score=f"{c.score:g}",
+                reasons="; ".join(label("docket_rule", r) for r in c.reasons) or "—",
+            ),
+            size=9,
+        )
+    if c.facts:
+        _para(
+            pdf,
+            "; ".join(f"{label('metric', k)}: {fmt_fact(k, v)}" for k, v in c.facts.items()),
+            size=8,
+        )
+    if c.summary:
+        _para(pdf, t("Summary: {text}", text=c.summary), size=9)
+    if c.events:
+        _table(
+            pdf,
+            [t("Date"), t("Event"), t("Body"), t("Detail")],
+            [
+                [
+                    _fmt_date(e.date),
+                    label("event_type", e.event_type),
+                    e.agency + (f" → {e.to_agency}" if e.to_agency else ""),
+                    label("detail", e.detail),
+                ]
+                for e in c.events
+            ],
+            (25, 60, 55, 40),
+        )
+    else:
+        _para(pdf, t("No events recorded."), size=9)
+
+
+def _recommendation(pdf: Any, r: PackRecommendation) -> None:
+    kind = t(committee.KIND_LABELS.get(r.kind, r.kind))
+    head = f"#{r.id} · {kind}" + (f" · {r.case_id}" if r.case_id else "") + f" · {r.addressee}"
+    _h3(pdf, head)
+    _para(pdf, r.text)
+    due = r.due_date.isoformat() if r.due_date else "—"
+    line = t(
+        "Session: {session}. Due: {due}. Status: {status}.",
+        session=r.session,
+        due=due,
+        status=t(committee.STATUS_LABELS.get(r.status, r.status)),
+    )
+    if r.overdue:
+        pdf.set_text_color(180, 0, 0)
+        line += " " + t("OVERDUE")
+    _para(pdf, line, size=9)
+    pdf.set_text_color(0, 0, 0)
+    if r.history:
+        _table(
+            pdf,
+            [t("Date"), t("Status"), t("Evidence"), t("Recorded by")],
+            [
+                [
+                    h["status_date"].isoformat() if h["status_date"] else "",
+                    t(committee.STATUS_LABELS.get(h["status"], h["status"])),
+                    h["evidence"] or "",
+                    h["recorded_by"],
+                ]
+                for h in r.history
+            ],
+            (25, 35, 90, 30),
+        )
+
+
+def session_pack_pdf(
+    *, engine: Engine, principal: Principal, session_id: int, today: date | None = None
+) -> bytes:
+    """pack_data + render_pdf: the pack of one session for a committee role (audited)."""
+
+    data = pack_data(engine=engine, principal=principal, session_id=session_id, today=today)
+    pdf = render_pdf(data)
+    with session_scope(engine) as s:
+        audit.record(
+            s,
+            actor=principal,
+            action="export",
+            entity="committee_session",
+            entity_id=session_id,
+            detail=f"session pack, docket={len(data.docket)}",
+        )
+    return pdf
+
+
+def pack_filename(data_or_title: PackData | str, session_date: date | None = None) -> str:
+    """A safe file name like 'session-pack-2016-03-15.pdf'."""
+    d = data_or_title.session_date if isinstance(data_or_title, PackData) else session_date
+    return f"session-pack-{d.isoformat() if d else 'draft'}.pdf"

@@ -1,0 +1,161 @@
+"""Cached loaders: the engine, the shared data version, frames, metrics, indicators, docket.
+
+Every cached loader takes the data version as its first argument, so an import (which bumps
+the version in the database) is visible at once in every app process and nothing stale shows.
+Polars frames are cached with `st.cache_resource` (shared, not copied): they are never mutated
+in place, and copying 10,000 cases on every rerun would cost more than the page itself.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from typing import Any
+
+import polars as pl
+import streamlit as st
+from sqlalchemy import Engine
+
+from dashboard.accounts.roles import Principal, can
+from dashboard.config import get_settings
+from dashboard.data import store
+from dashboard.data.database import get_engine
+from dashboard.data.versioning import current_version
+from dashboard.engine.docket import docket_suggestions
+from dashboard.engine.indicators import breakdown, compute_indicators
+from dashboard.engine.metrics import case_metrics
+
+#: (database URL, data version): keys every cache, so two databases in one process never mix
+Version = tuple[str, int]
+
+
+@st.cache_resource(show_spinner=False)
+def _engine_for(url: str) -> Engine:
+
+    return get_engine(url)
+
+
+def engine() -> Engine:
+    """The process's migrated engine for the configured database (one per URL)."""
+    return _engine_for(get_settings().database_url)
+
+
+_version_seen: dict[str, tuple[float, int]] = {}
+
+
+def data_version(*, force: bool = False) -> Version:
+    """(URL, shared data version), read from the database at most every version_poll_seconds."""
+    url = get_settings().database_url
+    now = time.monotonic()
+    seen = _version_seen.get(url)
+    if not force and seen and now - seen[0] < get_settings().version_poll_seconds:
+        return (url, seen[1])
+
+    version = current_version(engine())
+    _version_seen[url] = (now, version)
+    return (url, version)
+
+
+def invalidate() -> None:
+    """After a write in this process: re-read the version on the next loader call."""
+    _version_seen.pop(get_settings().database_url, None)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def load_frames(version: Version) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(cases, events) in the contract's canonical schema."""
+    return store.load_frames(engine())
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def load_metrics(version: Version, as_of: date) -> pl.DataFrame:
+    """Per-case metrics of every case known at `as_of` (indicators.md, first half)."""
+
+    cases, events = load_frames(version)
+    return case_metrics(cases, events, as_of)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def filtered_metrics(
+    version: Version, as_of: date, regions_: tuple[str, ...], agencies: tuple[str, ...]
+) -> pl.DataFrame:
+    """load_metrics restricted to the sidebar's regions and accused agencies (empty = all)."""
+    m = load_metrics(version, as_of)
+    if regions_:
+        m = m.filter(pl.col("region").is_in(list(regions_)))
+    if agencies:
+        m = m.filter(pl.col("accused_agency").is_in(list(agencies)))
+    return m
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def load_indicators(
+    version: Version,
+    as_of: date,
+    start: date,
+    end: date,
+    regions_: tuple[str, ...],
+    agencies: tuple[str, ...],
+) -> dict[str, Any]:
+    """Indicator name -> Figure for the cohort complained in [start, end], as of `as_of`."""
+
+    return compute_indicators(
+        filtered_metrics(version, as_of, regions_, agencies), start=start, end=end
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def load_breakdown(
+    version: Version,
+    as_of: date,
+    start: date,
+    end: date,
+    by: str,
+    regions_: tuple[str, ...],
+    agencies: tuple[str, ...],
+) -> pl.DataFrame:
+    """Long frame (group, indicator, value, numerator, denominator) by region/agency/half-year."""
+
+    return breakdown(
+        filtered_metrics(version, as_of, regions_, agencies), start=start, end=end, by=by
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def load_docket(version: Version, as_of: date) -> pl.DataFrame:
+    """Docket suggestions (case_id, score, reasons) for every case as of `as_of`."""
+
+    return docket_suggestions(load_metrics(version, as_of), as_of=as_of)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def cohort(
+    version: Version,
+    as_of: date,
+    start: date,
+    end: date,
+    regions_: tuple[str, ...],
+    agencies: tuple[str, ...],
+) -> pl.DataFrame:
+    """Metrics of the cases complained in [start, end] (and known at as_of), filtered."""
+    m = filtered_metrics(version, as_of, regions_, agencies)
+    return m.filter(pl.col("complaint_on").is_between(start, end))
+
+
+def search_cases(version: Version, query: str, principal: Principal) -> list[str]:
+    """case_ids whose reference (or, for committee roles, summary) contains `query`."""
+
+    cases, _ = load_frames(version)
+    q = query.lower()
+    cond = pl.col("case_id").str.to_lowercase().str.contains(q, literal=True)
+    if can(principal, "view_case_narrative"):
+        cond = cond | pl.col("summary").fill_null("").str.to_lowercase().str.contains(
+            q, literal=True
+        )
+    return cases.filter(cond)["case_id"].to_list()
+
+
+def docket_reasons(version: Version, as_of: date, case_id: str) -> list[str]:
+    """The docket rules that fire for `case_id` (empty when it gets no suggestion)."""
+    d = load_docket(version, as_of).filter(pl.col("case_id") == case_id)
+    return [] if d.is_empty() else [str(r) for r in d["reasons"][0]]

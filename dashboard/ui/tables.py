@@ -1,0 +1,163 @@
+"""Case tables: sortable, labelled in the interface language, a row opens its case."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import polars as pl
+import streamlit as st
+
+from dashboard.data.contract import (
+    regions,
+)
+from dashboard.engine.metrics import METRIC_NAMES
+from dashboard.i18n import (
+    COLUMN_VOCABULARY,
+    N_,
+    column_label,
+    label,
+    label_columns,
+    region_name,
+    t,
+)
+from dashboard.i18n.format import fmt_number
+from dashboard.ui.drilldown import open_case
+
+#: the default columns: what fits a laptop screen; channel, same family, retaliation are filters
+CASE_TABLE_COLUMNS = (
+    "case_id",
+    "complaint_on",
+    "region",
+    "accused_agency",
+    "harm",
+    "state",
+    "stagnation_days",
+    "reversals",
+    "spu_involved",
+)
+
+
+#: short column headings (msgids) so a laptop screen shows the whole table without scrolling
+COLUMN_LABELS = {
+    "case_id": N_("Case"),
+    "complaint_on": N_("Complaint"),
+    "region": N_("Region"),
+    "accused_agency": N_("Accused"),
+    "complaint_channel": N_("Channel"),
+    "harm": N_("Harm"),
+    "state": N_("State"),
+    "stagnation_days": N_("Idle days"),
+    "longest_inactivity_days": N_("Longest idle"),
+    "reversals": N_("Reversals"),
+    "spu_involved": N_("SPU"),
+    "same_family_investigation": N_("Same family"),
+    "retaliation": N_("Retaliation"),
+}
+
+
+def _column(name: str) -> Any:
+    label = t(COLUMN_LABELS.get(name, name))
+    width = _COLUMN_WIDTHS.get(name, 90)
+    if name in ("spu_involved", "same_family_investigation", "retaliation"):
+        return st.column_config.CheckboxColumn(label, width=width)
+    if name in ("stagnation_days", "longest_inactivity_days", "reversals"):
+        return st.column_config.NumberColumn(label, width=width)
+    return st.column_config.TextColumn(label, width=width)
+
+
+#: pixels, so that the default columns fit a 1366-pixel laptop screen beside the sidebar
+_COLUMN_WIDTHS = {
+    "case_id": 100,
+    "complaint_on": 95,
+    "region": 145,
+    "accused_agency": 110,
+    "complaint_channel": 150,
+    "harm": 110,
+    "state": 100,
+    "stagnation_days": 75,
+    "longest_inactivity_days": 95,
+    "reversals": 75,
+    "spu_involved": 50,
+    "same_family_investigation": 95,
+    "retaliation": 90,
+}
+
+
+def case_table(
+    df: pl.DataFrame, *, key: str, columns: tuple[str, ...] = CASE_TABLE_COLUMNS
+) -> None:
+    """A sortable table of cases; selecting a row opens that case's page."""
+    if df.is_empty():
+        st.info(t("No cases match."))
+        return
+    cols = [c for c in columns if c in df.columns]
+    view = df.select(cols).with_columns(pl.col(pl.Date).dt.to_string("%Y-%m-%d"))
+    if "region" in cols:
+        names = {r.code: region_name(r.code) for r in regions()}
+        view = view.with_columns(pl.col("region").replace_strict(names, default=pl.col("region")))
+    event = st.dataframe(
+        label_columns(view),
+        key=key,
+        hide_index=True,
+        on_select="rerun",
+        selection_mode="single-row",
+        width="stretch",
+        column_config={c: _column(c) for c in cols},
+    )
+    rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
+    if rows:
+        open_case(str(view["case_id"][rows[0]]))
+    st.caption(t("{n} cases · select a row to open the case", n=fmt_number(df.height)))
+
+
+def labelled_table(df: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, Any]]:
+    """A frame for st.dataframe with vocabulary codes as display names, and a column_config
+    giving every column its translated header (case_id values stay as they are)."""
+    view = label_columns(df)
+    config: dict[str, Any] = {c: column_label(c) for c in view.columns}
+    return view, config
+
+
+def with_region_labels(df: pl.DataFrame, column: str = "group") -> pl.DataFrame:
+    """Add `label`: the region's name in the interface language."""
+    names = {r.code: region_name(r.code) for r in regions()}
+    return df.with_columns(
+        pl.col(column).replace_strict(names, default=pl.col(column)).alias("label")
+    )
+
+
+#: the per-case metrics shown on the case page: all of them, in indicators.md's order
+CASE_METRICS_SHOWN = METRIC_NAMES
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return t("yes") if value else t("no")
+    if isinstance(value, list | pl.Series):
+        return ", ".join(str(v) for v in value) or "—"
+    return str(value)
+
+
+def _show_metric(name: str, value: Any) -> str:
+    """A metric's value for display: vocabulary codes (state, trigger, ...) as their names."""
+    vocab = COLUMN_VOCABULARY.get(name)
+    if vocab is not None and isinstance(value, str):
+        return label(vocab, value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return _show(value)
+
+
+def case_metric_rows(row: dict[str, Any], meaning: Any) -> pl.DataFrame:
+    """(metric, value, meaning) rows for one case's metrics, for a small table."""
+    names = [n for n in CASE_METRICS_SHOWN if n in row]
+    return pl.DataFrame(
+        {
+            t("Metric"): [label("metric", n) for n in names],
+            t("Value"): [_show_metric(n, row[n]) for n in names],
+            t("Meaning"): [t(meaning(n)) if meaning(n) else "" for n in names],
+        }
+    )
