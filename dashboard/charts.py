@@ -27,6 +27,7 @@ from dashboard.data.contract import (
     imputed_date,
 )
 from dashboard.i18n import N_, t
+from dashboard.i18n.format import fmt_number, fmt_rate
 
 FONT = {"family": "Arial, Helvetica, sans-serif", "size": 14, "color": "#222"}
 BLUE, RED, GREEN, GREY, ORANGE, PURPLE = (
@@ -157,12 +158,13 @@ def ranked_bar(
     df = df.with_columns(pl.col(value).cast(pl.Float64))
     known = df.filter(pl.col(value).is_not_null()).sort(value)
     unknown = df.filter(pl.col(value).is_null())
-    x = [v * 100 if rate else v for v in known[value].to_list()]
+    values = known[value].to_list()
+    x = [v * 100 if rate else v for v in values]
     text = [
-        (f"{v:.1f} %" if rate else f"{v:g}")
+        (fmt_rate(v) if rate else fmt_number(v, 0 if float(v).is_integer() else 2))
         + (f"  ({n}/{d})" if rate and "numerator" in df.columns else "")
         for v, n, d in zip(
-            x,
+            values,
             known["numerator"].to_list() if "numerator" in df.columns else x,
             known["denominator"].to_list() if "denominator" in df.columns else x,
             strict=True,

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import charts
+from dashboard.engine.indicators import HEADLINE, is_rate
 from dashboard.engine.indicators import funnel as indicator_funnel
 from dashboard.i18n import t
 from dashboard.i18n.format import indicator_title
@@ -16,17 +17,7 @@ principal = require_page("view_indicators")
 c = sidebar_controls()
 page_header("Overview", c)
 
-HEADLINE = [
-    "complaints",
-    "reclassification_rate",
-    "torture_qualification_rate",
-    "spu_involvement_rate",
-    "stagnant_share",
-    "pingpong_share",
-    "prosecution_rate",
-    "timely_information_rate",
-]
-RATES = [n for n in HEADLINE if n.endswith(("_rate", "_share"))]
+RATES = [n for n in HEADLINE if is_rate(n)]
 
 with st.spinner(t("Computing the figures…")):
     figs = indicators_of(c)
@@ -35,7 +26,7 @@ with st.spinner(t("Computing the figures…")):
 
 if cases.is_empty():
     st.info(t("No cases were complained in this period for the chosen regions and agencies."))
-headline(figs, HEADLINE, prev=prev, prev_label=previous(c).period, key="ov")
+headline(figs, list(HEADLINE), prev=prev, prev_label=previous(c).period, key="ov")
 
 left, right = st.columns([5, 6])
 with left:

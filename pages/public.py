@@ -7,7 +7,6 @@ import streamlit as st
 from dashboard import charts
 from dashboard.data import public
 from dashboard.data.contract import half_year_bounds, regions
-from dashboard.engine.indicators import INDICATORS
 from dashboard.i18n import N_, region_name, t
 from dashboard.i18n.format import indicator_help, indicator_title
 from dashboard.ui.auth import require_page
@@ -75,7 +74,7 @@ for row in range(0, len(names), 4):
 left, right = st.columns([2, 3])
 with left:
     st.subheader(t("From complaint to prison sentence"))
-    labels = {f.name: t(INDICATORS[f.name].label) for f in view.funnel}
+    labels = {f.name: indicator_title(f.name) for f in view.funnel}
     st.plotly_chart(public.public_funnel_chart(view.funnel, labels), key="pub_funnel")
 with right:
     st.subheader(t("Trends per half-year"))

@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard import committee
 from dashboard.accounts.roles import can
+from dashboard.engine.indicators import SESSION_FIGURES
 from dashboard.i18n import t
 from dashboard.i18n.format import fmt_figure, indicator_title
 from dashboard.reports import pack
@@ -83,7 +84,7 @@ st.markdown(
 )
 figs = snap.get("indicators", {})
 cols = st.columns(4)
-for i, name in enumerate(n for n in committee.HEADLINE_INDICATORS if n in figs):
+for i, name in enumerate(n for n in SESSION_FIGURES if n in figs):
     cols[i % 4].metric(indicator_title(name), fmt_figure(name, figs[name].get("value")))
 
 st.download_button(

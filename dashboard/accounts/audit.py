@@ -21,30 +21,16 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from dashboard.accounts.roles import require
+from dashboard.data.contract import PERSONAL_FIELDS
 from db.engine import session_scope
 from db.models import AuditLog
 
-#: fields that hold personal data or secrets; dropped from before/after by `redact()`
-PERSONAL_FIELDS = frozenset(
-    {
-        "victim_name",
-        "full_name",
-        "summary",
-        "note",
-        "notes",
-        "ngo",
-        "narrative",
-        "password",
-        "password_hash",
-        "new_password",
-        # free text a person writes about a case may name the victim (recommendation text,
-        # follow-up evidence, comments): the log says that it changed, never what it says
-        "text",
-        "evidence",
-        "comment",
-        "public_text",
-    }
-)
+#: account fields that are secrets, or a staff member's own name: redacted like personal data
+ACCOUNT_SECRETS = frozenset({"full_name", "password", "password_hash", "new_password"})
+#: dropped from before/after by `redact()`: the contract's personal fields (names, narrative,
+#: citations, the committee's free text about cases) and account secrets; the log says that a
+#: field changed, never what it says
+REDACTED_FIELDS = PERSONAL_FIELDS | ACCOUNT_SECRETS
 
 #: action names used across the project (free text is allowed, these are the common ones)
 ACTIONS = (
@@ -82,7 +68,7 @@ def redact(data: Mapping[str, Any] | None) -> dict[str, Any] | None:
     out: dict[str, Any] = {}
     dropped: list[str] = []
     for key, value in data.items():
-        if key in PERSONAL_FIELDS:
+        if key in REDACTED_FIELDS:
             dropped.append(key)
         elif isinstance(value, Mapping):
             out[key] = redact(value)

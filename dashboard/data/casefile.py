@@ -28,8 +28,7 @@ from dashboard.data.contract import (
     CASE_SCHEMA,
     EVENT_COLUMNS,
     EVENT_SCHEMA,
-    NAME_BEARING_CASE_COLUMNS,
-    NAME_BEARING_EVENT_COLUMNS,
+    NAME_BEARING_COLUMNS,
     PERSONAL_CASE_COLUMNS,
     PERSONAL_EVENT_COLUMNS,
 )
@@ -88,13 +87,17 @@ def case_file(
     withheld: list[str] = []
     if not can(principal, "view_victim_names"):
         # a field that can hold a name is shown whole or not at all (never scrubbed)
-        withheld += [*NAME_BEARING_CASE_COLUMNS, *NAME_BEARING_EVENT_COLUMNS]
+        withheld += [*PERSONAL_CASE_COLUMNS, *PERSONAL_EVENT_COLUMNS, *NAME_BEARING_COLUMNS]
     if not can(principal, "view_case_narrative"):
         withheld += [*PERSONAL_CASE_COLUMNS, *PERSONAL_EVENT_COLUMNS]
     withheld = list(dict.fromkeys(withheld))
     facts = {k: v for k, v in facts.items() if k not in withheld}
     events = events.drop(
-        [c for c in NAME_BEARING_EVENT_COLUMNS if c in withheld and c in events.columns]
+        [
+            c
+            for c in (*PERSONAL_EVENT_COLUMNS, *NAME_BEARING_COLUMNS)
+            if c in withheld and c in events.columns
+        ]
     )
     shown_personal = any(facts.get(c) for c in PERSONAL_CASE_COLUMNS if c in facts) or (
         "note" in events.columns and events["note"].drop_nulls().len() > 0

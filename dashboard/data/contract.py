@@ -73,14 +73,24 @@ EVENT_REQUIRED: frozenset[str] = frozenset({"case_id", "seq", "event_date", "eve
 CASE_DATE_COLUMNS = ("incident_date", "complaint_date")
 EVENT_DATE_COLUMNS = ("event_date", "victim_informed_date")
 CASE_BOOL_COLUMNS = ("identity_public", "unregistered_detention", "lawyer", "synthetic")
-#: Columns holding personal data: never shown to the observer role, in logs or public exports.
+#: Personal data: victims' names and the free text that can name or describe them. The one list
+#: that every role filter (data.casefile, committee.docket_entries), every public output
+#: (data.public), the frozen session snapshot (committee.snapshot) and the audit's redaction
+#: (accounts.audit) use: observers, SPU heads, logs and public outputs never get these fields.
 PERSONAL_CASE_COLUMNS = ("victim_name", "summary", "ngo")
 PERSONAL_EVENT_COLUMNS = ("note",)
-#: Free text that may name the victim (a citation such as "complaint of Petrov I., see also the
-#: case of Ivan Petrov" names them in any inflected form): shown whole to roles that may see
-#: victims' names and not at all to others. Never scrubbed: no rule finds every form of a name.
-NAME_BEARING_CASE_COLUMNS = (*PERSONAL_CASE_COLUMNS, "source")
-NAME_BEARING_EVENT_COLUMNS = (*PERSONAL_EVENT_COLUMNS, "source")
+#: The citation of a case's or an event's source may name the victim too ("complaint of Petrov
+#: I., see also the case of Ivan Petrov", in any inflected form), so it is personal like them:
+#: shown whole to roles that may see victims' names and not at all to others, never scrubbed.
+NAME_BEARING_COLUMNS = ("source",)
+#: Free text the committee's members and addressees write about a case (recommendation text,
+#: follow-up evidence, comments, the published copy before review) may name the victim as well.
+COMMITTEE_FREE_TEXT = ("text", "evidence", "comment", "public_text")
+PERSONAL_FIELDS: frozenset[str] = frozenset(
+    PERSONAL_CASE_COLUMNS + PERSONAL_EVENT_COLUMNS + NAME_BEARING_COLUMNS + COMMITTEE_FREE_TEXT
+)
+#: The column that points at one case: not personal in itself, never in a public output.
+CASE_IDENTIFIERS = ("case_id",)
 
 #: The longest text (in characters) each free-text column may hold: import refuses longer
 #: cells and forms cut input there. The spec gives no limit; these are this project's

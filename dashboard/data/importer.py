@@ -40,6 +40,7 @@ from dashboard.data import bulk
 from dashboard.data import contract as c
 from dashboard.data.store import fetch_by_ids
 from dashboard.data.xlsxguard import Limits, XlsxProblem, check_xlsx
+from dashboard.i18n import N_, Message
 from db.engine import bump_version
 from db.models import AuditLog, utcnow
 
@@ -59,8 +60,13 @@ class ImportProblem:
     file: str
     line: int
     column: str
-    reason: str
+    message: Message
     value: str | None = None
+
+    @property
+    def reason(self) -> str:
+        """The reason in English, as the command line prints it."""
+        return str(self.message)
 
     def __str__(self) -> str:
         value = "" if self.value is None else str(self.value)
@@ -192,7 +198,9 @@ def _read_raw(paths: Sequence[Path]) -> _Raw:
         raw.events = pl.concat(events)
     if raw.cases.is_empty() and raw.events.is_empty():
         for label in raw.missing:  # every table read had a header and nothing under it
-            raw.problems.append(ImportProblem(label, 2, "-", "no data rows under the header", ""))
+            raw.problems.append(
+                ImportProblem(label, 2, "-", Message(N_("no data rows under the header")), "")
+            )
     return raw
 
 
@@ -200,13 +208,15 @@ def _read_path(path: Path, problems: list[ImportProblem]) -> list[tuple[str, str
     """(kind, label, all-text frame) for each table in `path`; file problems go to `problems`."""
     label = str(path)
     if not path.is_file():
-        problems.append(ImportProblem(label, 0, "-", "no such file", label))
+        problems.append(ImportProblem(label, 0, "-", Message(N_("no such file")), label))
         return []
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         return _read_xlsx(path, problems)
     if suffix != ".csv":
-        problems.append(ImportProblem(label, 0, "-", "not a .csv or .xlsx file", path.suffix))
+        problems.append(
+            ImportProblem(label, 0, "-", Message(N_("not a .csv or .xlsx file")), path.suffix)
+        )
         return []
     header = _csv_header(path, problems)
     if header is None:
@@ -214,7 +224,9 @@ def _read_path(path: Path, problems: list[ImportProblem]) -> list[tuple[str, str
     kind = _csv_kind(path, header)
     dupes = sorted({h for h in header if header.count(h) > 1})
     for name in dupes:
-        problems.append(ImportProblem(label, 1, name, "column appears more than once", name))
+        problems.append(
+            ImportProblem(label, 1, name, Message(N_("column appears more than once")), name)
+        )
     try:
         frame = pl.read_csv(path, infer_schema=False, encoding="utf8")
     except (pl.exceptions.ComputeError, pl.exceptions.NoDataError):
@@ -224,7 +236,7 @@ def _read_path(path: Path, problems: list[ImportProblem]) -> list[tuple[str, str
         frame = frame.select(header_name for header_name in frame.columns if header_name in header)
     limit = get_settings().import_max_rows
     if frame.height > limit:
-        reason = f"more rows than the limit of {limit}"
+        reason = Message(N_("more rows than the limit of {limit}"), {"limit": limit})
         problems.append(ImportProblem(label, 0, "-", reason, f"{frame.height:,}"))
         return []
     return [(kind, label, frame)]
@@ -238,7 +250,9 @@ def _csv_header(path: Path, problems: list[ImportProblem]) -> list[str] | None:
         problems.extend(_diagnose_csv(path))
         return None
     if not header:
-        problems.append(ImportProblem(str(path), 1, "-", "empty file: no header row", ""))
+        problems.append(
+            ImportProblem(str(path), 1, "-", Message(N_("empty file: no header row")), "")
+        )
     return header or None
 
 
@@ -260,7 +274,9 @@ def _diagnose_csv(path: Path) -> list[ImportProblem]:
             raw_line.decode("utf-8")
         except UnicodeDecodeError:
             shown = raw_line[:40].decode("utf-8", "replace")
-            problems.append(ImportProblem(label, number, "-", "not valid UTF-8", shown))
+            problems.append(
+                ImportProblem(label, number, "-", Message(N_("not valid UTF-8")), shown)
+            )
     if problems:
         return problems
     rows = list(csv.reader(data.decode("utf-8-sig").splitlines(keepends=True)))
@@ -268,8 +284,10 @@ def _diagnose_csv(path: Path) -> list[ImportProblem]:
     for number, row in enumerate(rows[1:], start=2):
         if len(row) > width:
             value = ",".join(row[width:])
-            problems.append(ImportProblem(label, number, "-", "more cells than columns", value))
-    return problems or [ImportProblem(label, 0, "-", "not a readable CSV file", "")]
+            problems.append(
+                ImportProblem(label, number, "-", Message(N_("more cells than columns")), value)
+            )
+    return problems or [ImportProblem(label, 0, "-", Message(N_("not a readable CSV file")), "")]
 
 
 def _read_xlsx(path: Path, problems: list[ImportProblem]) -> list[tuple[str, str, pl.DataFrame]]:
@@ -282,7 +300,7 @@ def _read_xlsx(path: Path, problems: list[ImportProblem]) -> list[tuple[str, str
         reader = fastexcel.read_excel(path)
         found = [s for s in ("cases", "events") if s in reader.sheet_names]
         if not found:
-            reason = "no sheet named cases or events"
+            reason = Message(N_("no sheet named cases or events"))
             problems.append(ImportProblem(str(path), 0, "-", reason, ", ".join(reader.sheet_names)))
         for sheet in found:
             frame = reader.load_sheet_by_name(sheet, dtypes="string").to_polars()
@@ -290,7 +308,9 @@ def _read_xlsx(path: Path, problems: list[ImportProblem]) -> list[tuple[str, str
             frame = frame.drop(n for n in blank if frame[n].null_count() == frame.height)
             tables.append((sheet, f"{path}[{sheet}]", frame))
     except Exception as exc:  # fastexcel raises its own family of errors
-        problems.append(ImportProblem(str(path), 0, "-", "not a readable XLSX file", str(exc)))
+        problems.append(
+            ImportProblem(str(path), 0, "-", Message(N_("not a readable XLSX file")), str(exc))
+        )
         return []
     return tables
 
@@ -310,7 +330,7 @@ def _from_xlsx_problem(path: Path, p: XlsxProblem) -> ImportProblem:
     """`FILE[sheet]:ROW: CELL: reason`; a problem of the whole file is `FILE:0: -`."""
     label = str(path) if p.part == "-" else f"{path}[{p.part}]"
     row = int("".join(ch for ch in p.cell if ch.isdigit()) or 0)
-    return ImportProblem(label, row, p.cell, p.reason, p.value)
+    return ImportProblem(label, row, p.cell, p.message, p.value)
 
 
 def _table_spec(kind: str) -> tuple[tuple[str, ...], frozenset[str]]:
@@ -329,10 +349,12 @@ def _prepare(
     """Header checks, then the frame as contract text columns + _file, _line."""
     for name in frame.columns:
         if name not in columns:
-            raw.problems.append(ImportProblem(label, 1, name, "unknown column", name))
+            raw.problems.append(ImportProblem(label, 1, name, Message(N_("unknown column")), name))
     missing = [n for n in columns if n in required and n not in frame.columns]
     for name in missing:
-        raw.problems.append(ImportProblem(label, 1, name, "required column missing", ""))
+        raw.problems.append(
+            ImportProblem(label, 1, name, Message(N_("required column missing")), "")
+        )
     raw.missing[label] = set(missing)
     frame = frame.with_row_index("_line", offset=2)
     touched = _needs_normalising(frame, [n for n in columns if n in frame.columns])
@@ -395,11 +417,13 @@ def _from_canonical(frame: pl.DataFrame, columns: tuple[str, ...], label: str) -
 
 @dataclass(frozen=True)
 class _Check:
-    """A rule on one column: `bad` marks failing rows; `reason` (text or expression) says why."""
+    """A rule on one column: `bad` marks failing rows; `msgid` (or an expression giving one per
+    row) says why, with `params` (expressions evaluated on the failing rows)."""
 
     column: str
-    reason: str | pl.Expr
+    msgid: str | pl.Expr
     bad: pl.Expr
+    params: dict[str, pl.Expr] = field(default_factory=dict)
 
 
 def _cell_problems(raw: _Raw) -> list[ImportProblem]:
@@ -421,12 +445,20 @@ def _run_checks(frame: pl.DataFrame, checks: list[_Check]) -> list[ImportProblem
     problems: list[ImportProblem] = []
     for i, (check, count) in enumerate(zip(checks, counts, strict=True)):
         if count:
-            reason = pl.lit(check.reason) if isinstance(check.reason, str) else check.reason
-            hits = frame.with_columns(reason.alias("_reason")).filter(flags[f"_{i}"])
-            for file, line, value, why in hits.select(
-                "_file", "_line", check.column, "_reason"
-            ).iter_rows():
-                problems.append(ImportProblem(file, line, check.column, why, value))
+            msgid = pl.lit(check.msgid) if isinstance(check.msgid, str) else check.msgid
+            names = list(check.params)
+            # evaluated on the whole frame, then filtered: a parameter may be a window
+            # expression (the first occurrence of a repeated id)
+            hits = frame.select(
+                "_file",
+                "_line",
+                pl.col(check.column).alias("_value"),
+                msgid.alias("_msgid"),
+                *(expr.cast(pl.String).alias(f"_p_{n}") for n, expr in check.params.items()),
+            ).filter(flags[f"_{i}"])
+            for file, line, value, why, *params in hits.iter_rows():
+                message = Message(why, dict(zip(names, params, strict=True)))
+                problems.append(ImportProblem(file, line, check.column, message, value))
     return problems
 
 
@@ -436,14 +468,16 @@ def _required(columns: tuple[str, ...], required: frozenset[str], missing) -> li
         if name in required:
             files = [f for f, cols in missing.items() if name in cols]
             bad = pl.col(name).is_null() & ~pl.col("_file").is_in(files)
-            checks.append(_Check(name, "required", bad))
+            checks.append(_Check(name, N_("required"), bad))
     return checks
 
 
 def _vocab(name: str, values: Sequence[str], what: str | None = None) -> _Check:
     col = pl.col(name)
-    reason = what or "must be one of " + ", ".join(values)
-    return _Check(name, reason, col.is_not_null() & ~col.is_in(list(values)))
+    bad = col.is_not_null() & ~col.is_in(list(values))
+    if what:
+        return _Check(name, what, bad)
+    return _Check(name, N_("must be one of {values}"), bad, {"values": pl.lit(", ".join(values))})
 
 
 def _bad_date(name: str) -> pl.Expr:
@@ -454,12 +488,21 @@ def _bad_date(name: str) -> pl.Expr:
     return col.is_not_null() & (~shape | ~in_range)
 
 
+#: what contract.ImpreciseDate.parse says of a bad date (its ValueError's text), as msgids
+DATE_REASONS = (
+    N_("not a date of the form YYYY-MM-DD, YYYY-MM or YYYY"),
+    N_("year outside 1900-2100"),
+    N_("month must be 01-12"),
+    N_("no such day in the calendar"),
+)
+
+
 def _date_reason(text_value: str | None) -> str:
     try:
         c.ImpreciseDate.parse(text_value or "")
     except ValueError as exc:
-        return str(exc)
-    return "not a date of the form YYYY-MM-DD, YYYY-MM or YYYY"
+        return str(exc) if str(exc) in DATE_REASONS else DATE_REASONS[0]
+    return DATE_REASONS[0]
 
 
 def _date_check(name: str) -> list[_Check]:
@@ -468,7 +511,9 @@ def _date_check(name: str) -> list[_Check]:
     future = ~_bad_date(name) & (c.date_start(name) > today)
     return [
         _Check(name, reason, _bad_date(name)),
-        _Check(name, f"in the future (today is {today.isoformat()})", future),
+        _Check(
+            name, N_("in the future (today is {date})"), future, {"date": pl.lit(today.isoformat())}
+        ),
     ]
 
 
@@ -477,8 +522,9 @@ def _length_checks(columns: tuple[str, ...]) -> list[_Check]:
     return [
         _Check(
             n,
-            f"longer than {c.MAX_CHARS[n]} characters",
+            N_("longer than {limit} characters"),
             pl.col(n).str.len_chars() > c.MAX_CHARS[n],
+            {"limit": pl.lit(str(c.MAX_CHARS[n]))},
         )
         for n in columns
         if n in c.MAX_CHARS
@@ -505,33 +551,36 @@ def _case_checks(missing: dict[str, set[str]]) -> list[_Check]:
         *_length_checks(c.CASE_COLUMNS),
         _Check(
             "case_id",
-            pl.format("case_id repeated (first at {})", first),
+            N_("case_id repeated (first at {first})"),
             cid.is_not_null() & ~key.is_first_distinct(),
+            {"first": first},
         ),
-        _vocab("region", c.region_codes(), "not a region code of regions.csv"),
+        _vocab("region", c.region_codes(), N_("not a region code of regions.csv")),
         *(_vocab(n, (c.BOOL_TRUE, c.BOOL_FALSE)) for n in c.CASE_BOOL_COLUMNS),
         _vocab("victim_sex", c.VICTIM_SEX),
         _Check(
             "victim_age",
-            "must be a whole number 10-110",
+            N_("must be a whole number 10-110"),
             pl.col("victim_age").is_not_null() & ~_whole("victim_age", 10, 110),
         ),
         _vocab("victim_status", c.VICTIM_STATUS),
         *_date_check("incident_date"),
         _vocab("place_type", c.PLACE_TYPE),
-        _vocab("accused_agency", c.AGENCY_CODES, "not an agency code"),
+        _vocab("accused_agency", c.AGENCY_CODES, N_("not an agency code")),
         _Check(
             "allegations",
-            "each ';'-separated value must be one of " + ", ".join(c.ALLEGATIONS),
+            N_("each ';'-separated value must be one of {values}"),
             pl.col("allegations").is_not_null() & parts_bad.list.any(),
+            {"values": pl.lit(", ".join(c.ALLEGATIONS))},
         ),
         _vocab("harm", c.HARM),
         _vocab("medical_evidence", c.MEDICAL_EVIDENCE),
         *_date_check("complaint_date"),
         _Check(
             "complaint_date",
-            pl.format("before incident_date '{}'", pl.col("incident_date")),
+            N_("before incident_date '{date}'"),
             c.date_end("complaint_date") < c.date_start("incident_date"),
+            {"date": pl.col("incident_date")},
         ),
         _vocab("complaint_channel", c.COMPLAINT_CHANNEL),
     ]
@@ -549,13 +598,13 @@ def _event_checks(missing: dict[str, set[str]]) -> list[_Check]:
     )
     return [
         *_required(c.EVENT_COLUMNS, c.EVENT_REQUIRED, missing),
-        _Check("seq", "must be a whole number", pl.col("seq").is_not_null() & ~_whole("seq")),
-        _Check("seq", pl.format("seq repeated for this case (first at {})", first), dup),
+        _Check("seq", N_("must be a whole number"), pl.col("seq").is_not_null() & ~_whole("seq")),
+        _Check("seq", N_("seq repeated for this case (first at {first})"), dup, {"first": first}),
         *_length_checks(c.EVENT_COLUMNS),
         *_date_check("event_date"),
-        _vocab("event_type", c.EVENT_TYPES, "not an event type of the contract"),
-        _vocab("agency", c.AGENCY_CODES, "not an agency code"),
-        _vocab("to_agency", c.AGENCY_CODES, "not an agency code"),
+        _vocab("event_type", c.EVENT_TYPES, N_("not an event type of the contract")),
+        _vocab("agency", c.AGENCY_CODES, N_("not an agency code")),
+        _vocab("to_agency", c.AGENCY_CODES, N_("not an agency code")),
         *_qualification_checks(etype, known_type),
         *_detail_checks(etype, known_type),
         *_trigger_checks(etype, known_type),
@@ -569,13 +618,15 @@ def _qualification_checks(etype: pl.Expr, known_type: pl.Expr) -> list[_Check]:
     return [
         _Check(
             "qualification",
-            pl.format("required for event_type {}", etype),
+            N_("required for event_type {event_type}"),
             q.is_null() & etype.is_in(list(c.QUALIFICATION_REQUIRED_FOR)),
+            {"event_type": etype},
         ),
         _Check(
             "qualification",
-            pl.format("must be empty for event_type {}", etype),
+            N_("must be empty for event_type {event_type}"),
             q.is_not_null() & known_type & ~etype.is_in(list(allowed)),
+            {"event_type": etype},
         ),
         _vocab("qualification", c.QUALIFICATION),
     ]
@@ -585,27 +636,26 @@ def _detail_checks(etype: pl.Expr, known_type: pl.Expr) -> list[_Check]:
     d = pl.col("detail")
     pairs = [f"{t}|{v}" for t, values in c.DETAIL_VALUES.items() for v in values]
     allowed_text = {t: ", ".join(v) for t, v in c.DETAIL_VALUES.items()}
-    reason = pl.format(
-        "must be one of {} for event_type {}",
-        etype.replace_strict(allowed_text, default="", return_dtype=pl.String),
-        etype,
-    )
+    allowed_here = etype.replace_strict(allowed_text, default="", return_dtype=pl.String)
     with_values = etype.is_in(list(c.DETAIL_VALUES))
     return [
         _Check(
             "detail",
-            pl.format("required for event_type {}", etype),
+            N_("required for event_type {event_type}"),
             d.is_null() & etype.is_in(list(c.DETAIL_REQUIRED_FOR)),
+            {"event_type": etype},
         ),
         _Check(
             "detail",
-            pl.format("must be empty for event_type {}", etype),
+            N_("must be empty for event_type {event_type}"),
             d.is_not_null() & known_type & ~with_values,
+            {"event_type": etype},
         ),
         _Check(
             "detail",
-            reason,
+            N_("must be one of {values} for event_type {event_type}"),
             d.is_not_null() & with_values & ~pl.concat_str([etype, d], separator="|").is_in(pairs),
+            {"values": allowed_here, "event_type": etype},
         ),
     ]
 
@@ -615,8 +665,9 @@ def _trigger_checks(etype: pl.Expr, known_type: pl.Expr) -> list[_Check]:
     return [
         _Check(
             "trigger",
-            pl.format("must be empty for event_type {}", etype),
+            N_("must be empty for event_type {event_type}"),
             t.is_not_null() & known_type & (etype != "spu_involved"),
+            {"event_type": etype},
         ),
         _vocab("trigger", c.TRIGGERS),
     ]
@@ -642,7 +693,7 @@ def _cross_problems(raw: _Raw, stored: _Stored | None) -> list[ImportProblem]:
     if stored is not None:
         problems += _letter_case_problems(raw.cases, stored.ids)
         orphans = events.join(known, on="case_id", how="anti")
-        reason = "no such case in the files or in the database"
+        reason = Message(N_("no such case in the files or in the database"))
         problems += [
             ImportProblem(f, n, "case_id", reason, v)
             for f, n, v in orphans.select("_file", "_line", "case_id").iter_rows()
@@ -661,7 +712,15 @@ def _letter_case_problems(cases: pl.DataFrame, ids: pl.DataFrame) -> list[Import
         .filter(pl.col("case_id") != pl.col("_stored"))
     )
     return [
-        ImportProblem(f, n, "case_id", f"the stored case {other} differs only in letter case", v)
+        ImportProblem(
+            f,
+            n,
+            "case_id",
+            Message(
+                N_("the stored case {case_id} differs only in letter case"), {"case_id": other}
+            ),
+            v,
+        )
         for f, n, v, other in clash.select("_file", "_line", "case_id", "_stored").iter_rows()
     ]
 
@@ -703,9 +762,11 @@ def _order_problems(
     early = timeline.filter(pl.col("_end") < pl.col("_incident"))
     return [
         *_timeline_problems(
-            back, "goes back in time: an earlier event (by seq) starts {}", "_prev"
+            back, N_("goes back in time: an earlier event (by seq) starts {date}"), "_prev"
         ),
-        *_timeline_problems(early, "before the case's incident_date (starts {})", "_incident"),
+        *_timeline_problems(
+            early, N_("before the case's incident_date (starts {date})"), "_incident"
+        ),
     ]
 
 
@@ -727,9 +788,12 @@ def _timeline_problems(rows: pl.DataFrame, template: str, bound: str) -> list[Im
     for file, line, case_id, seq, value, limit in rows.select(
         "_file", "_line", "case_id", "_seq", "event_date", bound
     ).iter_rows():
-        reason = template.format(limit.isoformat())
+        reason = Message(template, {"date": limit.isoformat()})
         if file == "database":
-            reason = f"stored event {case_id} seq {seq} {reason}"
+            reason = Message(
+                N_("stored event {case_id} seq {seq} {reason}"),
+                {"case_id": case_id, "seq": seq, "reason": reason},
+            )
         problems.append(ImportProblem(file, line, "event_date", reason, value))
     return problems
 

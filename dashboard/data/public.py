@@ -27,19 +27,21 @@ from dashboard.accounts import audit
 from dashboard.accounts.roles import Principal, require
 from dashboard.config import get_settings
 from dashboard.data import seeding
+from dashboard.data.contract import CASE_IDENTIFIERS, PERSONAL_FIELDS
 from dashboard.data.exporter import export_dir, workbook
 from dashboard.data.importer import ImportProblem, ImportValidationError, import_files
 from dashboard.data.store import load_frames
 from dashboard.engine.disclosure import FILES, Publication, Rules, as_text, publish
 from dashboard.engine.indicators import (
     FUNNEL_STAGES,
+    HEADLINE,
     breakdown,
     compute_indicators,
     public_breakdown,
     public_figures,
 )
 from dashboard.engine.metrics import case_metrics
-from dashboard.i18n import import_reason
+from dashboard.i18n import N_, Message
 from db.engine import private_file
 
 #: who runs `export --public`: the observer's rights, so the same rules apply as on screen
@@ -66,7 +68,11 @@ def import_uploaded(
     limit = get_settings().max_upload_mb
     too_big = [
         ImportProblem(
-            name, 0, "-", f"larger than the upload limit of {limit} MB", f"{len(data) >> 20} MB"
+            name,
+            0,
+            "-",
+            Message(N_("larger than the upload limit of {limit} MB"), {"limit": limit}),
+            f"{len(data) >> 20} MB",
         )
         for name, data in files
         if len(data) > limit << 20
@@ -96,7 +102,7 @@ def problems_frame(problems: Sequence[Any]) -> pl.DataFrame:
             "file": [p.file for p in problems],
             "line": [p.line for p in problems],
             "column": [p.column for p in problems],
-            "reason": [import_reason(p.reason) for p in problems],
+            "reason": [p.message.translated() for p in problems],
             "value": [None if p.value is None else str(p.value) for p in problems],
         },
         schema={
@@ -191,17 +197,6 @@ def public_table(
     return _strip_ids(public_breakdown(breakdown(m, start=start, end=end, by=by)))
 
 
-#: the observer's headline figures, in display order
-PUBLIC_HEADLINE = (
-    "complaints",
-    "reclassification_rate",
-    "torture_qualification_rate",
-    "spu_involvement_rate",
-    "stagnant_share",
-    "pingpong_share",
-    "prosecution_rate",
-    "timely_information_rate",
-)
 #: rates drawn as trends per half-year on the public page
 PUBLIC_TRENDS = (
     "reclassification_rate",
@@ -235,7 +230,7 @@ def public_view(
         metrics, principal, start=date(1900, 1, 1), end=end, by="half_year", regions=regions
     )
     return PublicView(
-        headline={n: figures[n] for n in PUBLIC_HEADLINE if n in figures},
+        headline={n: figures[n] for n in HEADLINE if n in figures},
         funnel=[figures[n] for n in FUNNEL_STAGES if n in figures],
         trends=trends,
     )
@@ -265,11 +260,11 @@ def public_funnel_chart(funnel: Sequence[Any], labels: dict[str, str]) -> Any:
 
 def _strip_ids(frame: pl.DataFrame) -> pl.DataFrame:
     """Defence in depth: a public frame keeps no column that could hold case ids or names."""
-    bad = [c for c in frame.columns if c.endswith("_ids") or c in _PERSONAL_COLUMNS]
+    bad = [c for c in frame.columns if c.endswith("_ids") or c in _NOT_PUBLIC]
     return frame.drop(bad) if bad else frame
 
 
-_PERSONAL_COLUMNS = frozenset({"case_id", "victim_name", "summary", "note", "ngo", "source"})
+_NOT_PUBLIC = PERSONAL_FIELDS | frozenset(CASE_IDENTIFIERS)
 
 
 def public_publication(

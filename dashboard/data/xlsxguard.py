@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from xml.parsers import expat
 
+from dashboard.i18n import N_, Message
+
 #: bytes read from a part at a time
 _CHUNK = 1 << 20
 #: bytes of the previous chunk kept in front of the next, so a tag split by a chunk is seen
@@ -61,8 +63,12 @@ class Limits:
 class XlsxProblem:
     part: str  # sheet name (when known) or the part's path in the zip, "-" for the file
     cell: str  # cell reference ("D7") or "-"
-    reason: str
+    message: Message
     value: str = ""
+
+    @property
+    def reason(self) -> str:
+        return str(self.message)
 
 
 class _Refused(Exception):
@@ -88,11 +94,19 @@ def check_xlsx(path: Path, limits: Limits) -> list[XlsxProblem]:
         with zipfile.ZipFile(path) as z:
             return _check_zip(z, limits)
     except zipfile.BadZipFile as exc:
-        return [XlsxProblem("-", "-", "not a readable XLSX file (damaged zip archive)", str(exc))]
+        return [
+            XlsxProblem(
+                "-", "-", Message(N_("not a readable XLSX file (damaged zip archive)")), str(exc)
+            )
+        ]
     except _Refused as exc:
         return [exc.problem]
     except (OSError, EOFError, ValueError, NotImplementedError) as exc:
-        return [XlsxProblem("-", "-", "not a readable XLSX file (damaged zip archive)", str(exc))]
+        return [
+            XlsxProblem(
+                "-", "-", Message(N_("not a readable XLSX file (damaged zip archive)")), str(exc)
+            )
+        ]
 
 
 def _check_zip(z: zipfile.ZipFile, limits: Limits) -> list[XlsxProblem]:
@@ -103,8 +117,9 @@ def _check_zip(z: zipfile.ZipFile, limits: Limits) -> list[XlsxProblem]:
             XlsxProblem(
                 "-",
                 "-",
-                "too large once unpacked (limit {limit} MB)".replace(
-                    "{limit}", str(limits.max_uncompressed >> 20)
+                Message(
+                    N_("too large once unpacked (limit {limit} MB)"),
+                    {"limit": limits.max_uncompressed >> 20},
                 ),
                 f"{declared >> 20} MB",
             )
@@ -117,7 +132,7 @@ def _check_zip(z: zipfile.ZipFile, limits: Limits) -> list[XlsxProblem]:
                 XlsxProblem(
                     info.filename,
                     "-",
-                    "compressed suspiciously well: refused as a possible zip bomb",
+                    Message(N_("compressed suspiciously well: refused as a possible zip bomb")),
                     f"{info.file_size >> 20} MB from {info.compress_size >> 10} KB",
                 )
             )
@@ -133,7 +148,9 @@ def _check_zip(z: zipfile.ZipFile, limits: Limits) -> list[XlsxProblem]:
             total += len(chunk)
             if total > limits.max_uncompressed:  # declared sizes can lie; zipfile stops there
                 raise _Refused(
-                    XlsxProblem("-", "-", "too large once unpacked", f"> {total >> 20} MB")
+                    XlsxProblem(
+                        "-", "-", Message(N_("too large once unpacked")), f"> {total >> 20} MB"
+                    )
                 )
             scan.feed(chunk)
         scan.close()
@@ -204,7 +221,9 @@ class _PartScan:
         self.done = False
 
     def _doctype(self, *_: object) -> None:
-        raise _Refused(XlsxProblem(self.label, "-", "XML with a DTD is not accepted", ""))
+        raise _Refused(
+            XlsxProblem(self.label, "-", Message(N_("XML with a DTD is not accepted")), "")
+        )
 
     def feed(self, chunk: bytes) -> None:
         try:
@@ -226,30 +245,33 @@ class _PartScan:
         cols = self.max_col
         rows = max(self.max_row, self.rows)
         if rows - 1 > self.limits.max_rows:
-            self._refuse("-", "more rows than the limit of {limit}", rows - 1, self.limits.max_rows)
+            self._refuse(
+                "-", N_("more rows than the limit of {limit}"), rows - 1, self.limits.max_rows
+            )
         if cols > MAX_COLUMNS:
-            self._refuse("-", "more columns than the limit of {limit}", cols, MAX_COLUMNS)
+            self._refuse("-", N_("more columns than the limit of {limit}"), cols, MAX_COLUMNS)
         if rows * cols * BYTES_PER_CELL > self.limits.memory:
             self._refuse(
                 "-",
-                "too many cells to read within the memory budget of {limit} MB",
+                N_("too many cells to read within the memory budget of {limit} MB"),
                 f"{rows} x {cols}",
                 self.limits.memory >> 20,
             )
         for ref, formula in self.formulas:
             self.problems.append(
                 XlsxProblem(
-                    self.label, ref, "a formula, not a value: enter the value itself", formula
+                    self.label,
+                    ref,
+                    Message(N_("a formula, not a value: enter the value itself")),
+                    formula,
                 )
             )
 
     def _refuse(self, cell: str, reason: str, value: object, limit: int) -> None:
-        raise _Refused(
-            XlsxProblem(self.label, cell, reason.replace("{limit}", str(limit)), str(value))
-        )
+        raise _Refused(XlsxProblem(self.label, cell, Message(reason, {"limit": limit}), str(value)))
 
     def _xml_problem(self, exc: expat.ExpatError) -> XlsxProblem:
-        reason = "damaged XML (truncated or not well-formed)"
+        reason = Message(N_("damaged XML (truncated or not well-formed)"))
         return XlsxProblem(
             self.label, "-", reason, f"{expat.ErrorString(exc.code)}, line {exc.lineno}"
         )
@@ -266,7 +288,7 @@ class _PartScan:
             else:
                 self.run = limit + 1
         if self.run > limit:
-            self._refuse("-", "a text longer than {limit} bytes", "…", limit)
+            self._refuse("-", N_("a text longer than {limit} bytes"), "…", limit)
 
     def _cells(self, data: bytes) -> None:
         for m in _DIMENSION.finditer(data):
@@ -275,7 +297,7 @@ class _PartScan:
             if int(row) - 1 > self.limits.max_rows or column_number(col) > MAX_COLUMNS:
                 self._refuse(
                     "-",
-                    "the sheet declares a size beyond {limit} rows or the contract's columns",
+                    N_("the sheet declares a size beyond {limit} rows or the contract's columns"),
                     m[1].decode(),
                     self.limits.max_rows,
                 )

@@ -43,9 +43,19 @@ import polars as pl
 from dashboard.data.contract import REACTIVE_TRIGGERS
 from dashboard.engine.json_text import rows_object
 from dashboard.engine.metrics import METRIC_NAMES, case_metrics, metrics_json
+from dashboard.i18n import N_
 
 Kind = Literal["count", "rate", "median", "mean", "funnel"]
 Part = Literal["numerator", "denominator"]
+Unit = Literal["share", "days", "mean", "cases"]
+#: each kind's unit: what every formatter (dashboard.i18n.format) prints the value as
+UNITS: dict[str, Unit] = {
+    "rate": "share",
+    "median": "days",
+    "mean": "mean",
+    "count": "cases",
+    "funnel": "cases",
+}
 BreakdownBy = Literal["region", "accused_agency", "half_year"]
 BREAKDOWNS: tuple[str, ...] = ("region", "accused_agency", "half_year")
 
@@ -82,7 +92,8 @@ class Indicator:
 
     name: str
     kind: Kind
-    label: str
+    #: msgid of the title every surface shows (pages, PDF, public page, exports, methodology)
+    title: str
     numerator_text: str
     denominator_text: str
     #: rows behind the numerator (count, rate, funnel, mean) and the denominator mask's name
@@ -93,6 +104,17 @@ class Indicator:
     #: aggregations for figures that do not count cases (timely_information_rate, mean)
     numerator_agg: pl.Expr | None = None
     denominator_agg: pl.Expr | None = None
+    #: msgids: what the figure tells a committee member, and how it is computed
+    plain: str = ""
+    formula: str = ""
+    #: shown among the headline figures (overview, public page), or also in a session's figures
+    headline: bool = False
+    session: bool = False
+
+    @property
+    def unit(self) -> Unit:
+        """What the value measures: a share, days, a mean, or a number of cases."""
+        return UNITS[self.kind]
 
     def numerator_expr(self) -> pl.Expr | None:
         """Aggregation: the numerator over the (filtered) rows."""
@@ -154,151 +176,221 @@ def _i(*args: Any, **kw: Any) -> tuple[str, Indicator]:
 #: The systemic indicators, in the order of indicators.md (the funnel as five stage figures).
 INDICATORS: dict[str, Indicator] = dict(
     [
-        _i("complaints", "count", "Complaints", "cases in the cohort", "", _EVERY),
+        _i(
+            "complaints",
+            "count",
+            N_("Complaints"),
+            "cases in the cohort",
+            "",
+            _EVERY,
+            plain=N_("How many complaints of torture were lodged in the period."),
+            formula=N_("cases with complaint_date in the period"),
+            headline=True,
+        ),
         _i(
             "reclassification_rate",
             "rate",
-            "Procedural complaints that became criminal cases",
+            N_("Procedural complaints turned into criminal cases"),
             "procedural-complaint cases with a criminal case",
             "procedural-complaint cases",
             _flag("criminal_case"),
             "procedural",
+            plain=N_(
+                "Of the complaints filed as procedural 'wrongdoing', how many became a criminal case."
+            ),
+            formula=N_(
+                "procedural-complaint cases with a criminal case / procedural-complaint cases"
+            ),
+            headline=True,
         ),
         _i(
             "prompt_reclassification_rate",
             "rate",
-            "Procedural complaints that became criminal cases within 3 days",
+            N_("…within 3 days"),
             "procedural-complaint cases with days_to_criminal_case ≤ 3",
             "procedural-complaint cases",
             (_C("days_to_criminal_case") <= 3).fill_null(False),
             "procedural",
+            plain=N_(
+                "The same, but only where the criminal case was opened within 3 days, as the law requires for a crime report."
+            ),
+            formula=N_(
+                "procedural-complaint cases with days_to_criminal_case ≤ 3 / procedural-complaint cases"
+            ),
         ),
         _i(
             "median_days_to_criminal_case",
             "median",
-            "Median days to a criminal case",
+            N_("Median days to a criminal case"),
             "median of days_to_criminal_case",
             "cohort cases with a criminal case",
             None,
             "criminal_case",
             "days_to_criminal_case",
+            plain=N_("Typical wait between complaint and the opening of a criminal case."),
+            formula=N_("median of days_to_criminal_case over cases with a criminal case"),
         ),
         _i(
             "torture_qualification_rate",
             "rate",
-            "Criminal cases qualified as torture",
+            N_("Qualified as torture"),
             "cases with a criminal case whose qualification is torture",
             "cases with a criminal case",
             _C("qualification") == "torture",
             "criminal_case",
+            plain=N_(
+                "Of the criminal cases, how many are treated as torture rather than a lesser offence."
+            ),
+            formula=N_("criminal cases with qualification torture / criminal cases"),
+            headline=True,
         ),
         _i(
             "spu_involvement_rate",
             "rate",
-            "Cases with the Special Prosecutor's Unit involved",
+            N_("SPU involvement"),
             "cases with spu_involved",
             "cases",
             _flag("spu_involved"),
             "cases",
+            plain=N_("Share of complaints in which the Special Prosecutor's Unit took part."),
+            formula=N_("cases with spu_involved / cases"),
+            headline=True,
         ),
         _i(
             "spu_lead_rate",
             "rate",
-            "Cases investigated by the SPU",
+            N_("SPU leads the investigation"),
             "cases with spu_mode investigating",
             "cases",
             _C("spu_mode") == "investigating",
             "cases",
+            plain=N_(
+                "Share of complaints the SPU investigated itself rather than only supervised."
+            ),
+            formula=N_("cases with spu_mode investigating / cases"),
+            session=True,
         ),
         _i(
             "spu_reactive_share",
             "rate",
-            "SPU cases taken up only on outside pressure",
+            N_("SPU brought in from outside"),
             "SPU cases whose spu_trigger is lawyer_request, court_order or media",
             "SPU cases",
             _C("spu_trigger").is_in(REACTIVE_TRIGGERS),
             "spu",
+            plain=N_(
+                "Of the SPU cases, how many reached the SPU only because a lawyer, a court or the media pushed."
+            ),
+            formula=N_("SPU cases with trigger lawyer_request, court_order or media / SPU cases"),
         ),
         _i(
             "median_days_to_spu",
             "median",
-            "Median days to SPU involvement",
+            N_("Median days to SPU"),
             "median of days_to_spu",
             "SPU cases",
             None,
             "spu",
             "days_to_spu",
+            plain=N_("Typical wait between complaint and the SPU's involvement."),
+            formula=N_("median of days_to_spu over SPU cases"),
         ),
-        _i("open_cases", "count", "Open cases", "open cases", "", _flag("open")),
+        _i(
+            "open_cases",
+            "count",
+            N_("Open cases"),
+            "open cases",
+            "",
+            _flag("open"),
+            plain=N_("Complaints of the period still being handled on the as-of date."),
+            formula=N_("cases with open = true"),
+        ),
         _i(
             "stagnant_share",
             "rate",
-            "Open cases without action for over 90 days",
+            N_("Stagnant (> 90 days)"),
             "open cases with stagnation_days > 90",
             "open cases",
             _stag(90),
             "open",
+            plain=N_("Of the open cases, how many had no authority action for over three months."),
+            formula=N_("open cases with stagnation_days > 90 / open cases"),
+            headline=True,
         ),
         _i(
             "stagnant_180",
             "count",
-            "Open cases without action for over 180 days",
+            N_("Stagnant > 180 days"),
             "open cases with stagnation_days > 180",
             "",
             _stag(180),
+            plain=N_("Open cases without action for over six months."),
+            formula=N_("open cases with stagnation_days > 180 (count)"),
         ),
         _i(
             "stagnant_365",
             "count",
-            "Open cases without action for over a year",
+            N_("Stagnant > 365 days"),
             "open cases with stagnation_days > 365",
             "",
             _stag(365),
+            plain=N_("Open cases without action for over a year."),
+            formula=N_("open cases with stagnation_days > 365 (count)"),
         ),
         _i(
             "median_stagnation_days",
             "median",
-            "Median days since the last action (open cases)",
+            N_("Median days without action"),
             "median of stagnation_days",
             "open cases",
             None,
             "open",
             "stagnation_days",
+            plain=N_("Typical time open cases have waited."),
+            formula=N_("median of stagnation_days over open cases"),
         ),
         _i(
             "mean_reversals",
             "mean",
-            "Mean number of reversals",
+            N_("Mean reversals"),
             "reversals, summed over the cohort",
             "cases",
             _C("reversals") > 0,
             "cases",
             "reversals",
             numerator_agg=_C("reversals").sum().cast(pl.Int64),
+            plain=N_("How often, on average, a case bounced between refusal and reopening."),
+            formula=N_("mean of reversals over the cases"),
         ),
         _i(
             "pingpong_share",
             "rate",
-            "Cases reversed three times or more",
+            N_("Ping-pong cases"),
             "cases with reversals ≥ 3",
             "cases",
             _C("reversals") >= 3,
             "cases",
+            plain=N_("Share of cases reversed three times or more."),
+            formula=N_("cases with reversals ≥ 3 / cases"),
+            headline=True,
         ),
         _i(
             "same_family_share",
             "rate",
-            "Cases checked by the accused's own agency family",
+            N_("Checked by the same family"),
             "cases with same_family_investigation",
             "cases",
             _flag("same_family_investigation"),
             "cases",
+            plain=N_("Share of cases where the accused's own agency family checked them."),
+            formula=N_("cases with same_family_investigation / cases"),
+            session=True,
         ),
-        _i("funnel.complaints", "funnel", "Complaints", "cases in the cohort", "", _EVERY),
+        _i("funnel.complaints", "funnel", N_("Complaints"), "cases in the cohort", "", _EVERY),
         _i(
             "funnel.criminal_case",
             "funnel",
-            "Criminal case opened",
+            N_("Criminal case opened"),
             "cases that reached a criminal case (or a later stage)",
             "",
             _reached("criminal_case"),
@@ -306,7 +398,7 @@ INDICATORS: dict[str, Indicator] = dict(
         _i(
             "funnel.in_court",
             "funnel",
-            "Sent to court",
+            N_("Sent to court"),
             "cases that reached court (or a later stage)",
             "",
             _reached("in_court"),
@@ -314,7 +406,7 @@ INDICATORS: dict[str, Indicator] = dict(
         _i(
             "funnel.convicted",
             "funnel",
-            "Conviction",
+            N_("Conviction"),
             "cases with a conviction (or a custodial sentence)",
             "",
             _reached("convicted"),
@@ -322,7 +414,7 @@ INDICATORS: dict[str, Indicator] = dict(
         _i(
             "funnel.custodial",
             "funnel",
-            "Custodial sentence",
+            N_("Custodial sentence"),
             "cases whose latest sentence is custodial",
             "",
             _reached("custodial"),
@@ -330,16 +422,19 @@ INDICATORS: dict[str, Indicator] = dict(
         _i(
             "prosecution_rate",
             "rate",
-            "Cases sent to court",
+            N_("Sent to court"),
             "cases in court",
             "cases",
             _flag("in_court"),
             "cases",
+            plain=N_("Share of complaints that reached a court."),
+            formula=N_("cases in court / cases"),
+            headline=True,
         ),
         _i(
             "timely_information_rate",
             "rate",
-            "Negative decisions the victim learned of within 30 days",
+            N_("Victim informed in time"),
             "negative decisions with info delay ≤ 30 days",
             "negative decisions with a known victim_informed_date",
             _C("info_delays").list.eval(pl.element() <= 30).list.any(),
@@ -350,20 +445,55 @@ INDICATORS: dict[str, Indicator] = dict(
             .sum()
             .cast(pl.Int64),
             denominator_agg=_C("info_delays").list.len().sum().cast(pl.Int64),
+            plain=N_(
+                "Of the negative decisions whose notification date is known, how many reached the victim within 30 days."
+            ),
+            formula=N_(
+                "negative decisions with info delay ≤ 30 days / negative decisions with a known victim_informed_date"
+            ),
+            headline=True,
         ),
         _i(
             "evidence_dismissed_share",
             "rate",
-            "Cases with medical evidence refused or terminated",
+            N_("Medical evidence, case closed"),
             "cases with medical_evidence ≠ none whose state is refused or terminated",
             "cases with medical_evidence ≠ none",
             _C("state").is_in(["refused", "terminated"]),
             "medical_evidence",
+            plain=N_(
+                "Of the cases with medical evidence, how many were refused or terminated anyway."
+            ),
+            formula=N_(
+                "cases with medical_evidence ≠ none in state refused or terminated / cases with medical_evidence ≠ none"
+            ),
+            session=True,
         ),
     ]
 )
 
 FUNNEL_STAGES: tuple[str, ...] = tuple(n for n, i in INDICATORS.items() if i.kind == "funnel")
+#: the headline figures (overview, public page), in the registry's order
+HEADLINE: tuple[str, ...] = tuple(n for n, i in INDICATORS.items() if i.headline)
+#: a session's figures (snapshot, pack, trends): the headline and a few more
+SESSION_FIGURES: tuple[str, ...] = tuple(
+    n for n, i in INDICATORS.items() if i.headline or i.session
+)
+
+
+def unit_of(name: str) -> Unit | None:
+    """The unit of indicator `name`; None for a name that is not an indicator.
+
+    >>> unit_of("spu_involvement_rate"), unit_of("median_days_to_spu"), unit_of("nope")
+    ('share', 'days', None)
+    """
+    ind = INDICATORS.get(name)
+    return ind.unit if ind else None
+
+
+def is_rate(name: str) -> bool:
+    """True for figures that are shares of a denominator (shown as %, with their n)."""
+    return unit_of(name) == "share"
 
 
 @dataclass
@@ -738,8 +868,3 @@ def metrics_cli_text(rows: pl.DataFrame, figures: dict[str, Figure]) -> str:
     cases = rows_object(rows, key="case_id", indent=CLI_JSON_INDENT, depth=1)
     # "cases" sorts first: its empty object is the first '"cases": {}' of the text
     return doc.replace('"cases": {}', '"cases": ' + cases, 1)
-
-
-def indicator_labels() -> dict[str, str]:
-    """Indicator name -> short English label (msgid for the interface)."""
-    return {n: i.label for n, i in INDICATORS.items()}

@@ -11,6 +11,7 @@ import importlib
 import re
 from dataclasses import dataclass
 
+from dashboard.engine.indicators import INDICATORS
 from dashboard.i18n import N_
 
 
@@ -139,147 +140,14 @@ CASE_METRIC_TEXTS: tuple[Entry, ...] = (
     ),
 )
 
-INDICATOR_TEXTS: tuple[Entry, ...] = (
-    Entry(
-        "complaints",
-        N_("Complaints"),
-        N_("How many complaints of torture were lodged in the period."),
-        N_("cases with complaint_date in the period"),
+#: the funnel's five stage figures are explained once, as one entry
+FUNNEL_TEXT = Entry(
+    "funnel",
+    N_("Funnel"),
+    N_(
+        "How many complaints get through each step: criminal case, court, conviction, prison sentence."
     ),
-    Entry(
-        "reclassification_rate",
-        N_("Procedural complaints turned into criminal cases"),
-        N_("Of the complaints filed as procedural 'wrongdoing', how many became a criminal case."),
-        N_("procedural-complaint cases with a criminal case / procedural-complaint cases"),
-    ),
-    Entry(
-        "prompt_reclassification_rate",
-        N_("…within 3 days"),
-        N_(
-            "The same, but only where the criminal case was opened within 3 days, as the law requires for a crime report."
-        ),
-        N_(
-            "procedural-complaint cases with days_to_criminal_case ≤ 3 / procedural-complaint cases"
-        ),
-    ),
-    Entry(
-        "median_days_to_criminal_case",
-        N_("Median days to a criminal case"),
-        N_("Typical wait between complaint and the opening of a criminal case."),
-        N_("median of days_to_criminal_case over cases with a criminal case"),
-    ),
-    Entry(
-        "torture_qualification_rate",
-        N_("Qualified as torture"),
-        N_("Of the criminal cases, how many are treated as torture rather than a lesser offence."),
-        N_("criminal cases with qualification torture / criminal cases"),
-    ),
-    Entry(
-        "spu_involvement_rate",
-        N_("SPU involvement"),
-        N_("Share of complaints in which the Special Prosecutor's Unit took part."),
-        N_("cases with spu_involved / cases"),
-    ),
-    Entry(
-        "spu_lead_rate",
-        N_("SPU leads the investigation"),
-        N_("Share of complaints the SPU investigated itself rather than only supervised."),
-        N_("cases with spu_mode investigating / cases"),
-    ),
-    Entry(
-        "spu_reactive_share",
-        N_("SPU brought in from outside"),
-        N_(
-            "Of the SPU cases, how many reached the SPU only because a lawyer, a court or the media pushed."
-        ),
-        N_("SPU cases with trigger lawyer_request, court_order or media / SPU cases"),
-    ),
-    Entry(
-        "median_days_to_spu",
-        N_("Median days to SPU"),
-        N_("Typical wait between complaint and the SPU's involvement."),
-        N_("median of days_to_spu over SPU cases"),
-    ),
-    Entry(
-        "open_cases",
-        N_("Open cases"),
-        N_("Complaints of the period still being handled on the as-of date."),
-        N_("cases with open = true"),
-    ),
-    Entry(
-        "stagnant_share",
-        N_("Stagnant (> 90 days)"),
-        N_("Of the open cases, how many had no authority action for over three months."),
-        N_("open cases with stagnation_days > 90 / open cases"),
-    ),
-    Entry(
-        "stagnant_180",
-        N_("Stagnant > 180 days"),
-        N_("Open cases without action for over six months."),
-        N_("open cases with stagnation_days > 180 (count)"),
-    ),
-    Entry(
-        "stagnant_365",
-        N_("Stagnant > 365 days"),
-        N_("Open cases without action for over a year."),
-        N_("open cases with stagnation_days > 365 (count)"),
-    ),
-    Entry(
-        "median_stagnation_days",
-        N_("Median days without action"),
-        N_("Typical time open cases have waited."),
-        N_("median of stagnation_days over open cases"),
-    ),
-    Entry(
-        "mean_reversals",
-        N_("Mean reversals"),
-        N_("How often, on average, a case bounced between refusal and reopening."),
-        N_("mean of reversals over the cases"),
-    ),
-    Entry(
-        "pingpong_share",
-        N_("Ping-pong cases"),
-        N_("Share of cases reversed three times or more."),
-        N_("cases with reversals ≥ 3 / cases"),
-    ),
-    Entry(
-        "same_family_share",
-        N_("Checked by the same family"),
-        N_("Share of cases where the accused's own agency family checked them."),
-        N_("cases with same_family_investigation / cases"),
-    ),
-    Entry(
-        "funnel",
-        N_("Funnel"),
-        N_(
-            "How many complaints get through each step: criminal case, court, conviction, prison sentence."
-        ),
-        N_("counts: complaints → criminal case → in court → convicted → custodial"),
-    ),
-    Entry(
-        "prosecution_rate",
-        N_("Sent to court"),
-        N_("Share of complaints that reached a court."),
-        N_("cases in court / cases"),
-    ),
-    Entry(
-        "timely_information_rate",
-        N_("Victim informed in time"),
-        N_(
-            "Of the negative decisions whose notification date is known, how many reached the victim within 30 days."
-        ),
-        N_(
-            "negative decisions with info delay ≤ 30 days / negative decisions with a known victim_informed_date"
-        ),
-    ),
-    Entry(
-        "evidence_dismissed_share",
-        N_("Medical evidence, case closed"),
-        N_("Of the cases with medical evidence, how many were refused or terminated anyway."),
-        N_(
-            "cases with medical_evidence ≠ none in state refused or terminated / cases with medical_evidence ≠ none"
-        ),
-    ),
+    N_("counts: complaints → criminal case → in court → convicted → custodial"),
 )
 
 #: How public figures are protected (docs/disclosure.md), in plain words for the methodology page.
@@ -304,6 +172,22 @@ DISCLOSURE_TEXTS: tuple[str, ...] = (
         "Anyone can check an export with the command “oversight disclosure-check”, which attacks it as an outsider would."
     ),
 )
+
+
+def _indicator_texts() -> tuple[Entry, ...]:
+    """Every indicator's texts from the registry (engine.indicators.INDICATORS), in its order;
+    the funnel stages as the one FUNNEL_TEXT entry where the first stage stands."""
+    out: list[Entry] = []
+    for name, ind in INDICATORS.items():
+        if ind.kind == "funnel":
+            if FUNNEL_TEXT not in out:
+                out.append(FUNNEL_TEXT)
+            continue
+        out.append(Entry(name, ind.title, ind.plain, ind.formula))
+    return tuple(out)
+
+
+INDICATOR_TEXTS: tuple[Entry, ...] = _indicator_texts()
 
 GENERAL_RULES: tuple[str, ...] = (
     N_(

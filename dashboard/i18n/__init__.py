@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import contextvars
 import csv
-import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
 from importlib import resources
@@ -238,11 +238,6 @@ def label_columns(df: Any, columns: dict[str, str] | None = None) -> Any:
     return df.with_columns(exprs) if exprs else df
 
 
-def indicator_name(name: str) -> str:
-    """An indicator's name (indicators.md) in the current language."""
-    return label("indicator", name)
-
-
 def column_label(name: str) -> str:
     """A table header: a per-case metric (indicators.md) or a contract column, translated.
 
@@ -341,91 +336,27 @@ def format_datetime(value: datetime | None) -> str:
 
 # --- importer messages ------------------------------------------------------------------------
 
-#: The importer's reasons (dashboard/data/importer.py, data-contract.md Validation) as msgids: the
-#: importer writes them in English, the data page shows them through `import_reason`. A
-#: `{name}` stands for the part that varies (codes, dates, file positions: never translated).
-IMPORT_REASONS: tuple[str, ...] = (
-    N_("no such file"),
-    N_("not a .csv or .xlsx file"),
-    N_("column appears more than once"),
-    N_("empty file: no header row"),
-    N_("not valid UTF-8"),
-    N_("more cells than columns"),
-    N_("not a readable CSV file"),
-    N_("not a readable XLSX file"),
-    N_("no sheet named cases or events"),
-    N_("unknown column"),
-    N_("required column missing"),
-    N_("required"),
-    N_("must be one of {values} for event_type {event_type}"),
-    N_("each ';'-separated value must be one of {values}"),
-    N_("must be one of {values}"),
-    N_("not a date of the form YYYY-MM-DD, YYYY-MM or YYYY"),
-    N_("year outside 1900-2100"),
-    N_("month must be 01-12"),
-    N_("no such day in the calendar"),
-    N_("longer than {limit} characters"),
-    N_("in the future (today is {date})"),
-    N_("no data rows under the header"),
-    N_("the stored case {case_id} differs only in letter case"),
-    N_("more rows than the limit of {limit}"),
-    N_("larger than the upload limit of {limit} MB"),
-    N_("not a readable XLSX file (damaged zip archive)"),
-    N_("too large once unpacked (limit {limit} MB)"),
-    N_("too large once unpacked"),
-    N_("compressed suspiciously well: refused as a possible zip bomb"),
-    N_("XML with a DTD is not accepted"),
-    N_("damaged XML (truncated or not well-formed)"),
-    N_("more columns than the limit of {limit}"),
-    N_("too many cells to read within the memory budget of {limit} MB"),
-    N_("a formula, not a value: enter the value itself"),
-    N_("a text longer than {limit} bytes"),
-    N_("the sheet declares a size beyond {limit} rows or the contract's columns"),
-    N_("case_id repeated (first at {first})"),
-    N_("not a region code of regions.csv"),
-    N_("must be a whole number 10-110"),
-    N_("must be a whole number"),
-    N_("not an agency code"),
-    N_("before incident_date '{date}'"),
-    N_("seq repeated for this case (first at {first})"),
-    N_("not an event type of the contract"),
-    N_("required for event_type {event_type}"),
-    N_("must be empty for event_type {event_type}"),
-    N_("no such case in the files or in the database"),
-    N_("goes back in time: an earlier event (by seq) starts {date}"),
-    N_("before the case's incident_date (starts {date})"),
-    N_("stored event {case_id} seq {seq} {reason}"),
-)
 
+@dataclass(frozen=True)
+class Message:
+    """A message as an English msgid and its placeholders, translated only when shown; a
+    placeholder may itself be a Message (translated with it). Values stay as written.
 
-@cache
-def _reason_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
-    """(regex, msgid) for the templates with placeholders, most literal text first."""
-    out = []
-    for msgid in IMPORT_REASONS:
-        if "{" not in msgid:
-            continue
-        parts = re.split(r"\{(\w+)\}", msgid)
-        regex = "".join(
-            re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts)
-        )
-        out.append((re.compile(regex + r"\Z", re.S), msgid))
-    return tuple(sorted(out, key=lambda x: -len(re.sub(r"\{\w+\}", "", x[1]))))
-
-
-def import_reason(reason: str) -> str:
-    """An importer problem's reason in the current language (values inside stay as written).
-
-    >>> set_language("ru"); import_reason("required for event_type verdict")
+    >>> m = Message("required for event_type {event_type}", {"event_type": "verdict"})
+    >>> str(m)
+    'required for event_type verdict'
+    >>> set_language("ru"); m.translated()
     'обязательно для event_type verdict'
     """
-    if reason in IMPORT_REASONS:
-        return t(reason)
-    for regex, msgid in _reason_patterns():
-        m = regex.match(reason)
-        if m:
-            values = m.groupdict()
-            if "reason" in values:
-                values["reason"] = import_reason(values["reason"])
-            return t(msgid, **values)
-    return t(reason)
+
+    msgid: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.msgid.format(**{k: str(v) for k, v in self.params.items()})
+
+    def translated(self) -> str:
+        params = {
+            k: v.translated() if isinstance(v, Message) else v for k, v in self.params.items()
+        }
+        return t(self.msgid, **params)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from dashboard.data.contract import ImpreciseDate
-from dashboard.engine.methodology import INDICATOR_TEXTS
+from dashboard.engine.indicators import INDICATORS, unit_of
 from dashboard.i18n import format_date, format_number, format_percent, label, t
 
 
@@ -50,12 +50,17 @@ def fmt_days(value: float | int | None) -> str:
 
 
 def fmt_figure(name: str, value: Any) -> str:
-    """An indicator's value in its unit: rates as %, medians in days, counts as numbers."""
-    if name.endswith(("_rate", "_share")):
+    """An indicator's value in its unit (the registry's): shares as %, medians in days, means
+    with two decimals, counts as numbers; a value that is not a number (a frozen figure's
+    breakdown) as a dash."""
+    if isinstance(value, dict | list):
+        return "—"
+    unit = unit_of(name)
+    if unit == "share":
         return fmt_rate(value)
-    if name.startswith("median_days") or name == "median_stagnation_days":
+    if unit == "days":
         return fmt_days(value)
-    if name.startswith("mean_"):
+    if unit == "mean":
         return fmt_number(value, 2)
     return fmt_number(value)
 
@@ -73,14 +78,14 @@ def fmt_date(text: str | None) -> str:
 
 
 def indicator_title(name: str) -> str:
-    for e in INDICATOR_TEXTS:
-        if e.name == name:
-            return t(e.title)
-    return name
+    """The indicator's title (the registry's msgid) in the interface language."""
+    ind = INDICATORS.get(name)
+    return t(ind.title) if ind else name
 
 
 def indicator_help(name: str) -> str:
-    for e in INDICATOR_TEXTS:
-        if e.name == name:
-            return f"{t(e.plain)}\n\n{t(e.formula)}"
-    return ""
+    """What the figure tells, and its formula, for a tooltip."""
+    ind = INDICATORS.get(name)
+    if ind is None or not ind.plain:
+        return ""
+    return f"{t(ind.plain)}\n\n{t(ind.formula)}"

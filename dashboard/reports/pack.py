@@ -31,7 +31,9 @@ from dashboard import committee
 from dashboard.accounts import audit
 from dashboard.accounts.roles import Principal, can, require
 from dashboard.data.contract import ImpreciseDate
-from dashboard.i18n import N_, indicator_name, label, t
+from dashboard.engine.indicators import SESSION_FIGURES
+from dashboard.i18n import N_, label, t
+from dashboard.i18n.format import fmt_figure, fmt_rate, indicator_title
 from db.engine import session_scope
 from db.models import Case, CommitteeSession, Event
 
@@ -141,10 +143,6 @@ class PackData:
     notes: list[str] = field(default_factory=list)
 
 
-def _indicator_title(name: str) -> str:
-    return indicator_name(name)
-
-
 def pack_data(
     *, engine: Engine, principal: Principal, session_id: int, today: date | None = None
 ) -> PackData:
@@ -160,12 +158,12 @@ def pack_data(
     headline = [
         PackFigure(
             name,
-            _indicator_title(name),
+            indicator_title(name),
             figs[name].get("value"),
             committee.as_int(figs[name].get("numerator")),
             committee.as_int(figs[name].get("denominator")),
         )
-        for name in committee.HEADLINE_INDICATORS
+        for name in SESSION_FIGURES
         if name in figs
     ]
     trend = committee.trend_frame(engine=engine, principal=principal, upto_session_id=session_id)
@@ -247,21 +245,6 @@ def pack_data(
 
 
 # --- formatting ------------------------------------------------------------------------------
-
-
-def fmt_value(name: str, value: Any) -> str:
-    """An indicator's value in its unit; a rate with an empty denominator is 'no cases'."""
-    if value is None:
-        return t("no cases")
-    if isinstance(value, dict | list):
-        return "—"
-    if name.endswith(("_rate", "_share")):
-        return f"{float(value) * 100:.1f} %"
-    if name.startswith("median_") or name.endswith("_days"):
-        return t("{n} days", n=f"{float(value):.0f}")
-    if name.startswith("mean_"):
-        return f"{float(value):.2f}"
-    return f"{float(value):.0f}"
 
 
 def _fmt_date(text: str | None) -> str:
@@ -401,7 +384,7 @@ def _bar_chart(pdf: Any, title: str, items: Sequence[tuple[str, float | None]]) 
         pdf.set_fill_color(*_PALETTE[0])
         pdf.rect(x0 + label_w, yy + 1, max(bar_w * v, 0.3), 5, style="F")
         pdf.set_xy(x0 + label_w + bar_w * v + 1, yy + 1)
-        pdf.cell(20, 5, f"{v * 100:.1f} %")
+        pdf.cell(20, 5, fmt_rate(v))
     pdf.set_xy(x0, y + row_h * len(items) + 2)
     pdf.set_font("DejaVu", "", 10)
 
@@ -506,7 +489,7 @@ def render_pdf(data: PackData) -> bytes:
             [
                 [
                     f.title,
-                    fmt_value(f.name, f.value),
+                    fmt_figure(f.name, f.value),
                     ""
                     if f.denominator is None
                     else f"{f.numerator if f.numerator is not None else ''} / {f.denominator}",
@@ -529,16 +512,14 @@ def render_pdf(data: PackData) -> bytes:
     periods = list(dict.fromkeys(r["period"] for r in data.trend))
     if len(periods) < 2:
         _para(pdf, t("This is the first session: there is no earlier snapshot to compare with."))
-    trend_names = [
-        n for n in committee.HEADLINE_INDICATORS if any(r["indicator"] == n for r in data.trend)
-    ]
+    trend_names = [n for n in SESSION_FIGURES if any(r["indicator"] == n for r in data.trend)]
     if periods:
         lookup = {(r["period"], r["indicator"]): r["value"] for r in data.trend}
         _table(
             pdf,
             [t("Indicator"), *periods[-5:]],
             [
-                [_indicator_title(n), *[fmt_value(n, lookup.get((p, n))) for p in periods[-5:]]]
+                [indicator_title(n), *[fmt_figure(n, lookup.get((p, n))) for p in periods[-5:]]]
                 for n in trend_names
             ],
             (70, *([110 // max(1, len(periods[-5:]))] * len(periods[-5:]))),
@@ -549,7 +530,7 @@ def render_pdf(data: PackData) -> bytes:
             t("Selected rates by session"),
             periods[-8:],
             {
-                _indicator_title(n): [_num(lookup.get((p, n))) for p in periods[-8:]]
+                indicator_title(n): [_num(lookup.get((p, n))) for p in periods[-8:]]
                 for n in TREND_RATES
                 if n in trend_names
             },

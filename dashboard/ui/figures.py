@@ -9,6 +9,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts
+from dashboard.engine.indicators import is_rate
 from dashboard.i18n import (
     region_name,
     t,
@@ -28,7 +29,7 @@ def figure_ids(fig: Any) -> list[str]:
 def _delta(name: str, now: Any, before: Any) -> str | None:
     if not isinstance(now, int | float) or not isinstance(before, int | float):
         return None
-    if name.endswith(("_rate", "_share")):
+    if is_rate(name):
         return t("{d} pp", d=f"{(now - before) * 100:+.1f}")
     return f"{now - before:+g}"
 
@@ -68,7 +69,7 @@ def headline(
                     label_visibility="collapsed",
                 )
                 num, den = getattr(fig, "numerator", None), getattr(fig, "denominator", None)
-                if name.endswith(("_rate", "_share")) and den:
+                if is_rate(name) and den:
                     st.caption(t("{n} of {d} cases", n=fmt_number(num), d=fmt_number(den)))
                 show_cases_button(figure_ids(fig), indicator_title(name), key=f"{key}_{name}")
 
@@ -88,9 +89,9 @@ def region_chart(c: Controls, names: list[str], *, key: str, default: str) -> No
     if part.is_empty():
         st.info(t("No cases were complained in this period for the chosen regions and agencies."))
         return
-    is_rate = ind.endswith(("_rate", "_share"))
+    rate = is_rate(ind)
     event = st.plotly_chart(
-        charts.ranked_bar(part, rate=is_rate),
+        charts.ranked_bar(part, rate=rate),
         key=key,
         on_select="rerun",
         selection_mode="points",

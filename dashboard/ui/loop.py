@@ -14,7 +14,8 @@ import streamlit as st
 from dashboard.accounts.roles import Principal, can
 from dashboard.committee import accountability as acc
 from dashboard.committee import attachments
-from dashboard.i18n import N_, format_date, indicator_name, label, t
+from dashboard.i18n import N_, format_date, label, t
+from dashboard.i18n.format import indicator_title
 from dashboard.ui.committee import kind_label, run_write, status_label
 from dashboard.ui.drilldown import _switch
 from dashboard.ui.loaders import engine
@@ -401,7 +402,7 @@ def tracker_table(frame: pl.DataFrame, principal: Principal) -> tuple[Any, dict[
         .then(pl.format("⚠ {} " + t("days"), pl.col("days_overdue")))
         .otherwise(pl.lit(""))
         .alias("overdue_by"),
-        pl.col("target_indicator").map_elements(indicator_name, return_dtype=pl.String),
+        pl.col("target_indicator").map_elements(indicator_title, return_dtype=pl.String),
         pl.col("text").fill_null(t(NOT_PUBLISHED)),
         pl.col("due_date").map_elements(format_date, return_dtype=pl.String).fill_null("—"),
         pl.col("addressee").map_elements(lambda c: label("agency", c), return_dtype=pl.String),

@@ -22,6 +22,7 @@ from dashboard.data.importer import (
     read_files,
 )
 from dashboard.data.store import load_frames
+from dashboard.i18n import Message
 from db.engine import data_version
 from db.models import AuditLog, Case, Event
 from tests.conftest import EXAMPLES
@@ -154,9 +155,9 @@ def test_read_files_reports_all_but_database_checks() -> None:
 
 
 def test_problem_format() -> None:
-    p = ImportProblem("cases.csv", 7, "victim_age", "must be a whole number 10-110", "9")
+    p = ImportProblem("cases.csv", 7, "victim_age", Message("must be a whole number 10-110"), "9")
     assert str(p) == "cases.csv:7: victim_age: must be a whole number 10-110 (got '9')"
-    error = ImportValidationError([p, ImportProblem("a.csv", 2, "seq", "required", None)])
+    error = ImportValidationError([p, ImportProblem("a.csv", 2, "seq", Message("required"), None)])
     assert str(error).splitlines()[0] == "a.csv:2: seq: required (got '')"
 
 

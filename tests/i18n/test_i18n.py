@@ -19,7 +19,6 @@ from dashboard.i18n import (
     format_number,
     format_percent,
     glossary,
-    indicator_name,
     label,
     labels,
     options,
@@ -28,6 +27,7 @@ from dashboard.i18n import (
     set_language,
     t,
 )
+from dashboard.i18n.format import indicator_title
 from tests.conftest import ROOT, SPEC
 
 TRANSLATED = ("ru", "kk")
@@ -290,7 +290,7 @@ def test_labels_follow_the_language() -> None:
     assert label("agency", "MVD_IID") == "Служба собственной безопасности МВД"
     assert label("state", "refused") == "Отказано в возбуждении дела"
     assert labels("allegations", "beating;burns") == "Избиение; Ожоги"
-    assert indicator_name("spu_involvement_rate") == "Участие специальных прокуроров"
+    assert indicator_title("spu_involvement_rate") == "Участие специальных прокуроров"
     assert list(options("harm")) == list(contract.HARM)
     set_language("kk")
     assert options("harm")["death"] == "Өлім"
@@ -410,30 +410,38 @@ ZZ-9,1,2012-05-01,referred,PGO,,,
 
 
 def test_every_import_reason_is_translated(tmp_path: Path) -> None:
-    """Bad files produce the importer's reasons; each one reads in Russian and Kazakh."""
+    """Bad files produce the importer's messages; each one reads in Russian and Kazakh, with
+    the values (codes, dates, positions) kept as written."""
     from dashboard.data.importer import ImportValidationError, read_files
-    from dashboard.i18n import IMPORT_REASONS, import_reason
+    from dashboard.i18n import Message
 
     (tmp_path / "cases.csv").write_text(BAD_CASES, encoding="utf-8")
     (tmp_path / "events.csv").write_text(BAD_EVENTS, encoding="utf-8")
     (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
     with pytest.raises(ImportValidationError) as err:
         read_files([tmp_path / "cases.csv", tmp_path / "events.csv", tmp_path / "notes.txt"])
-    reasons = {p.reason for p in err.value.problems}
-    assert len(reasons) >= 12, reasons
+    messages = {str(p.message): p.message for p in err.value.problems}.values()
+    assert len({m.msgid for m in messages}) >= 12, messages
     cyrillic = re.compile("[а-яА-Я]")
     for lang in TRANSLATED:
         set_language(lang)
-        for reason in reasons:
-            shown = import_reason(reason)
-            assert shown != reason and cyrillic.search(shown), (lang, reason, shown)
+        for m in messages:
+            shown = m.translated()
+            assert shown != str(m) and cyrillic.search(shown), (lang, m, shown)
+            for value in m.params.values():
+                assert str(value) in shown, (lang, m, shown)
     set_language("ru")
-    assert import_reason("must be one of a, b for event_type verdict") == (
-        "для event_type verdict допускается одно из значений: a, b"
+    detail = Message(
+        "must be one of {values} for event_type {event_type}",
+        {"values": "a, b", "event_type": "verdict"},
     )
-    assert import_reason("stored event K-1 seq 3 required").startswith("сохраненное событие K-1")
-    assert import_reason("something new") == "something new"
-    assert len(set(IMPORT_REASONS)) == len(IMPORT_REASONS)
+    assert detail.translated() == "для event_type verdict допускается одно из значений: a, b"
+    stored = Message(
+        "stored event {case_id} seq {seq} {reason}",
+        {"case_id": "K-1", "seq": 3, "reason": Message("required")},
+    )
+    assert stored.translated() == "сохраненное событие K-1, seq 3: обязательное поле"
+    assert str(stored) == "stored event K-1 seq 3 required"
 
 
 def test_label_columns_translates_codes_in_a_frame() -> None:
