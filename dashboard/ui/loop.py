@@ -431,7 +431,7 @@ def tracker_table(frame: pl.DataFrame, principal: Principal) -> tuple[Any, dict[
         "status": t("Committee's assessment"),
         "latest_claim": t("Agency's latest claim"),
         "disagree": st.column_config.TextColumn(
-            "≠", help=t("The agency's claim and the is_committee's assessment differ.")
+            "≠", help=t("The agency's claim and the committee's assessment differ.")
         ),
         "report": t("Agency's report"),
         "due_date": t("Due"),
