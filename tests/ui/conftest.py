@@ -39,7 +39,8 @@ def page(demo_db: Engine, monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppT
 
     def make(name: str, role: str = "secretariat", run: bool = True, **state: object) -> AppTest:
         at = AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=60)
-        at.session_state["principal"] = Principal(f"test-{role}", role)
+        agency = "PGO" if role == "addressee" else None  # an addressee answers for one agency
+        at.session_state["principal"] = Principal(f"test-{role}", role, agency_code=agency)
         at.session_state["ctl_period"] = PERIOD
         for k, v in state.items():
             at.session_state[k] = v
