@@ -33,7 +33,8 @@ def add_accounts(
         have = set(s.exec(select(User.username)).all())
         for username, role in usernames_roles.items():
             if username not in have:
-                code = agency_code if role == "addressee" else None
+                # an addressee account is always bound to one agency
+                code = (agency_code or "PGO") if role == "addressee" else None
                 s.add(User(username=username, role=role, agency_code=code))
         s.commit()
 

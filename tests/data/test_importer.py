@@ -347,11 +347,13 @@ def test_free_text_length_limits(tmp_path: Path) -> None:
 
 
 def test_problems_shown_in_russian() -> None:
-    from dashboard.i18n import import_reason, set_language
+    from dashboard.i18n import Message, set_language
 
     set_language("ru")
     try:
-        assert import_reason("longer than 10000 characters") == "длиннее 10000 символов"
-        assert import_reason("a formula, not a value: enter the value itself").startswith("формула")
+        longer = Message("longer than {limit} characters", {"limit": 10000})
+        assert longer.translated() == "длиннее 10000 символов"
+        formula = Message("a formula, not a value: enter the value itself")
+        assert formula.translated().startswith("формула")
     finally:
         set_language("en")
