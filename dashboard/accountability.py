@@ -372,7 +372,8 @@ TIMELINE_SCHEMA: dict[str, Any] = {
     "no": pl.Int64,  # 1, 2, 3 ... within its voice
     "on": pl.Date,  # the date the entry speaks for
     "status": pl.String,
-    "text": pl.String,  # as the reader may see it (None: not published yet)
+    "text": pl.String,  # as the reader may see it (None: no text, or not published yet)
+    "has_text": pl.Boolean,  # the entry has a text (published or not)
     "reason": pl.String,
     "published": pl.Boolean,
     "late": pl.Boolean,
@@ -443,6 +444,7 @@ def timeline(*, engine: Engine, principal: Principal, recommendation_id: int) ->
             "on": u.status_date,
             "status": u.status,
             "text": visible_text(principal, "assessment", u, rec),
+            "has_text": bool(u.evidence),
             "reason": None,
             "published": u.published_at is not None,
             "late": False,
@@ -459,6 +461,7 @@ def timeline(*, engine: Engine, principal: Principal, recommendation_id: int) ->
             "on": r.report_date,
             "status": r.claimed_status,
             "text": visible_text(principal, "report", r, rec),
+            "has_text": True,
             "reason": r.reason if (committee or own) else None,
             "published": r.published_at is not None,
             "late": r.late,
@@ -475,6 +478,7 @@ def timeline(*, engine: Engine, principal: Principal, recommendation_id: int) ->
             "on": x.submitted_at.date(),
             "status": None,
             "text": visible_text(principal, "submission", x, rec),
+            "has_text": True,
             "reason": None,
             "published": x.published_at is not None,
             "late": False,

@@ -66,9 +66,11 @@ def standing(row: dict[str, Any]) -> None:
     """The recommendation's standing: both voices, deadlines; overdue and late stand out."""
     assessed = status_label(row["status"])
     claimed = status_label(row["latest_claim"]) if row["latest_claim"] else "—"
-    a, b, c, d = st.columns(4)
+    # two per row: a status like "partly implemented" must not be cut
+    a, b = st.columns(2)
     a.metric(t("Committee's assessment"), assessed)
     b.metric(t("Agency's latest claim"), claimed)
+    c, d = st.columns(2)
     c.metric(t("Report due"), format_date(row["reporting_deadline"]))
     d.metric(t("To be implemented by"), format_date(row["due_date"]) or "—")
     if row["overdue"]:
@@ -116,7 +118,7 @@ def _cell(r: dict[str, Any]) -> str:
         bits.append(t("corrected by #{n}", n=r["corrected_by_no"]))
     if r["late"]:
         bits.append(t("late"))
-    text = r["text"] if r["text"] is not None else t(NOT_PUBLISHED)
+    text = r["text"] or (t(NOT_PUBLISHED) if r["has_text"] else "")
     if r["reason"]:
         text += " — " + r["reason"]
     if r["files"]:
