@@ -760,3 +760,50 @@ def _text_row(kind: str, row: Any, no: int, text: str) -> dict[str, Any]:
         "public_text": row.public_text,
         "published_at": row.published_at,
     }
+
+
+# --- carry-forward ---------------------------------------------------------------------------
+
+
+def previous_session_date(*, engine: Engine, session_id: int) -> tuple[date, date | None]:
+    """(this session's date, the date of the session before it, if any)."""
+    with Session(engine) as s:
+        sess = s.get(CommitteeSession, session_id)
+        if sess is None:
+            raise wf.NotFound(f"no committee session {session_id}")
+        before = s.exec(
+            select(CommitteeSession)
+            .where(col(CommitteeSession.session_date) < sess.session_date)
+            .order_by(col(CommitteeSession.session_date).desc())
+        ).first()
+    return sess.session_date, before.session_date if before else None
+
+
+def carry_forward(
+    *, engine: Engine, principal: Principal, session_id: int, today: date | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The open recommendations of earlier sessions that a session's agenda carries forward
+    (the tracker's rows with both voices), and their timeline entries since the last session.
+
+    Returns (recommendations, entries); entries have the timeline's columns plus
+    `recommendation_id`.
+    """
+    require(principal, "view_sessions")
+    on, since = previous_session_date(engine=engine, session_id=session_id)
+    frame = tracker(engine=engine, principal=principal, open_only=True, today=today)
+    frame = frame.filter(pl.col("session_date") < on)
+    parts = [
+        timeline(engine=engine, principal=principal, recommendation_id=rid).with_columns(
+            pl.lit(rid, dtype=pl.Int64).alias("recommendation_id")
+        )
+        for rid in frame["id"]
+    ]
+    entries = (
+        pl.concat(parts)
+        if parts
+        else pl.DataFrame(schema=TIMELINE_SCHEMA | {"recommendation_id": pl.Int64})
+    )
+    entries = entries.filter(pl.col("voice") != "submission")
+    if since is not None:
+        entries = entries.filter(pl.col("on") > since)
+    return frame, entries

@@ -1,4 +1,5 @@
-"""The docket of a session: suggested and added cases, manual changes with reasons, comments."""
+"""A session's agenda: its docket (suggested and added cases, manual changes with reasons,
+comments) and the recommendations carried forward from earlier sessions."""
 
 import polars as pl
 import streamlit as st
@@ -9,6 +10,7 @@ from dashboard.pack import CASE_FACTS, fmt_fact
 from dashboard.roles import can
 from dashboard.ui import engine, fmt_date, open_case, page_header
 from dashboard.ui.auth import require_page
+from dashboard.ui.loop import agenda_part, carry_forward_block
 from dashboard.ui.workflow import docket_edit_forms, run_write, session_picker
 
 principal = require_page("view_sessions")
@@ -17,6 +19,9 @@ session_id = session_picker(principal, key="docket_pick")
 if session_id is None:
     st.stop()
 eng = engine()
+if agenda_part() == "carried":
+    carry_forward_block(principal, session_id)
+    st.stop()
 show_removed = st.toggle(t("Show removed cases"), key="docket_removed")
 docket = wf.docket_frame(
     engine=eng, principal=principal, session_id=session_id, include_removed=show_removed

@@ -13,10 +13,11 @@ import streamlit as st
 
 from dashboard import accountability as acc
 from dashboard import attachments
+from dashboard import workflow as wf
 from dashboard.i18n import N_, format_date, indicator_name, label, t
 from dashboard.roles import Principal, can
 from dashboard.ui import _switch, engine
-from dashboard.ui.workflow import kind_label, run_write, status_label
+from dashboard.ui.workflow import kind_label, run_write, status_form, status_label
 
 #: the recommendation shown on the recommendation's page (also ?id=N in its address)
 K_REC = "rec_page_id"
@@ -466,3 +467,50 @@ def open_row(frame: pl.DataFrame, picked: Any) -> None:
     )
     if right.button(t("Open"), key="trk_open_go", icon=":material/open_in_new:"):
         open_recommendation(int(chosen))
+
+
+def carry_forward_block(principal: Principal, session_id: int) -> None:
+    """The agenda's second part: every open recommendation of earlier sessions, both voices
+    since the last session; the secretariat records the committee's assessment here."""
+    recs, entries = acc.carry_forward(engine=engine(), principal=principal, session_id=session_id)
+    st.subheader(t("Carried forward from earlier sessions"))
+    if recs.is_empty():
+        st.info(t("No open recommendation from earlier sessions."))
+        return
+    since = entries.group_by("recommendation_id").agg(
+        pl.struct(entries.columns).map_elements(_cell, return_dtype=pl.String).alias("lines")
+    )
+    shown, config = tracker_table(recs, principal)
+    recent = dict(zip(since["recommendation_id"], since["lines"], strict=True))
+    st.caption(t("Both histories since the last session, per recommendation:"))
+    st.dataframe(shown, hide_index=True, key="cf_table", column_config=config)
+    for rid in recs["id"]:
+        lines = recent.get(rid)
+        if lines is not None and len(lines):
+            st.markdown(f"**#{rid}**\n" + "\n".join(f"- {x}" for x in lines))
+    ids = recs["id"].to_list()
+    chosen = st.selectbox(
+        t("Recommendation to assess"), ids, format_func=lambda i: f"#{i}", key="cf_pick"
+    )
+    if st.button(t("Open its page"), key="cf_open"):
+        open_recommendation(int(chosen))
+    if can(principal, "manage_recommendations"):
+        rec = wf.get_recommendation(engine=engine(), principal=principal, recommendation_id=chosen)
+        hist = wf.history_frame(engine=engine(), principal=principal, recommendation_ids=[chosen])
+        status_form(principal, rec, hist)
+
+
+AGENDA_PARTS = {"docket": N_("Docket"), "carried": N_("Carried forward")}
+
+
+def agenda_part() -> str:
+    """Which part of a session's agenda to show: its docket or the carried-forward items."""
+    return str(
+        st.radio(
+            t("Agenda"),
+            list(AGENDA_PARTS),
+            format_func=lambda p: t(AGENDA_PARTS[p]),
+            horizontal=True,
+            key="agenda_part",
+        )
+    )
