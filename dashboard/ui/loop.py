@@ -205,33 +205,41 @@ def report_form(principal: Principal, rec_id: int, line: pl.DataFrame) -> None:
     with st.form("report_form", clear_on_submit=False):
         st.markdown(t("**Report on recommendation #{id}**", id=rec_id))
         st.selectbox(
-            t("Status you report"), acc.CLAIM_STATUSES, format_func=status_label, key="rep_status"
+            t("Status you report"),
+            acc.CLAIM_STATUSES,
+            format_func=status_label,
+            key=_key("rep", "status"),
         )
         st.date_input(
-            t("Date of the report"), value=date.today(), key="rep_date", format="DD.MM.YYYY"
+            t("Date of the report"),
+            value=date.today(),
+            key=_key("rep", "date"),
+            format="DD.MM.YYYY",
         )
-        st.text_area(t("What was done"), key="rep_text")
-        st.text_area(t("Why it was not implemented (if so)"), key="rep_reason")
+        st.text_area(t("What was done"), key=_key("rep", "text"))
+        st.text_area(t("Why it was not implemented (if so)"), key=_key("rep", "reason"))
         st.selectbox(
             t("Corrects an earlier report"),
             [None, *earlier],
             format_func=lambda i: "—" if i is None else f"#{earlier.get(i, i)}",
-            key="rep_corrects",
+            key=_key("rep", "corrects"),
         )
-        _file_input("rep_files")
-        if not st.form_submit_button(t("Submit the report"), type="primary", key="rep_submit"):
+        _file_input(_key("rep", "files"))
+        if not st.form_submit_button(
+            t("Submit the report"), type="primary", key=_key("rep", "submit")
+        ):
             return
     saved = run_write(
         acc.submit_report,
         where=t("The report"),
         principal=principal,
         recommendation_id=rec_id,
-        claimed_status=ss["rep_status"],
-        report_date=ss["rep_date"],
-        text=ss["rep_text"],
-        reason=ss["rep_reason"],
-        corrects_id=ss["rep_corrects"],
-        uploads=uploads(ss["rep_files"]),
+        claimed_status=ss[_key("rep", "status")],
+        report_date=ss[_key("rep", "date")],
+        text=ss[_key("rep", "text")],
+        reason=ss[_key("rep", "reason")],
+        corrects_id=ss[_key("rep", "corrects")],
+        uploads=uploads(ss[_key("rep", "files")]),
     )
     if saved is not None:
         _done(
@@ -248,17 +256,19 @@ def submission_form(principal: Principal, rec_id: int) -> None:
     ss = st.session_state
     with st.form("submission_form"):
         st.markdown(t("**Your comment on recommendation #{id}**", id=rec_id))
-        st.text_area(t("Comment and evidence"), key="sub_text")
-        _file_input("sub_files")
-        if not st.form_submit_button(t("Send the comment"), type="primary", key="sub_submit"):
+        st.text_area(t("Comment and evidence"), key=_key("sub", "text"))
+        _file_input(_key("sub", "files"))
+        if not st.form_submit_button(
+            t("Send the comment"), type="primary", key=_key("sub", "submit")
+        ):
             return
     saved = run_write(
         acc.submit_evidence,
         where=t("The comment"),
         principal=principal,
         recommendation_id=rec_id,
-        text=ss["sub_text"],
-        uploads=uploads(ss["sub_files"]),
+        text=ss[_key("sub", "text")],
+        uploads=uploads(ss[_key("sub", "files")]),
     )
     if saved is not None:
         _done(
@@ -266,10 +276,19 @@ def submission_form(principal: Principal, rec_id: int) -> None:
         )
 
 
+def _key(prefix: str, name: str) -> str:
+    """A form widget's key; a new generation after each save gives the form fresh, empty
+    widgets (deleting their state does not empty what the browser holds, files included)."""
+    gen = st.session_state.get(f"{prefix}__gen", 0)
+    return f"{prefix}_{name}" if gen == 0 else f"{prefix}_{name}_{gen}"
+
+
 def _done(prefix: str, message: str) -> None:
-    for k in [k for k in st.session_state if str(k).startswith(prefix + "_")]:
-        del st.session_state[k]
-    st.session_state["loop_done"] = message
+    ss = st.session_state
+    for k in [k for k in ss if str(k).startswith(prefix + "_") and not str(k).endswith("__gen")]:
+        del ss[k]
+    ss[f"{prefix}__gen"] = ss.get(f"{prefix}__gen", 0) + 1
+    ss["loop_done"] = message
     st.rerun()
 
 
@@ -351,19 +370,19 @@ def assessment_files(principal: Principal, rec_id: int, line: pl.DataFrame) -> N
             t("Entry"),
             list(numbers),
             format_func=lambda i: f"#{numbers.get(i, i)}",
-            key="asf_entry",
+            key=_key("asf", "entry"),
             index=len(numbers) - 1,
         )
-        _file_input("asf_files")
-        if not st.form_submit_button(t("Attach"), key="asf_submit"):
+        _file_input(_key("asf", "files"))
+        if not st.form_submit_button(t("Attach"), key=_key("asf", "submit")):
             return
     if (
         run_write(
             acc.add_assessment_files,
             where=t("The files"),
             principal=principal,
-            assessment_id=ss["asf_entry"],
-            uploads=uploads(ss["asf_files"]),
+            assessment_id=ss[_key("asf", "entry")],
+            uploads=uploads(ss[_key("asf", "files")]),
         )
         is not None
     ):

@@ -65,6 +65,7 @@ def test_the_loop_through_the_pages() -> None:
     at.button(key="rep_submit").click().run()
     assert not at.exception and not refusals(at), refusals(at)
     assert any("Report #1 submitted" in s.value for s in at.success)
+    assert at.text_area(key="rep_text_1").value == ""  # a fresh form: no double submission
     report = acc.timeline(engine=loop.engine, principal=SEC, recommendation_id=loop.pgo_rec)
     report = report.filter(report["voice"] == "report").row(0, named=True)
     assert report["files"] == 1 and SECRET in report["text"]
