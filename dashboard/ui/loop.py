@@ -108,6 +108,19 @@ def facts(principal: Principal, rec_id: int) -> None:
     )
 
 
+def _mapped(frame: pl.DataFrame, column: str, fn: Any) -> pl.Series:
+    """`fn` of each value ("—" for a missing one), in Python: polars' worker threads do not
+    carry the interface language, so labels and dates are made here."""
+    return pl.Series(
+        column, [fn(v) if v is not None else "—" for v in frame[column]], dtype=pl.String
+    )
+
+
+def _rows(frame: pl.DataFrame, fn: Any, name: str) -> pl.Series:
+    """`fn` of each row (a dict), in Python (see `_mapped`)."""
+    return pl.Series(name, [fn(r) for r in frame.iter_rows(named=True)], dtype=pl.String)
+
+
 def _cell(r: dict[str, Any]) -> str:
     head = f"#{r['no']}"
     if r["status"]:
@@ -134,11 +147,9 @@ def timeline(principal: Principal, rec_id: int) -> pl.DataFrame:
     if line.is_empty():
         st.info(t("Nothing recorded yet."))
         return line
-    cells = line.with_columns(
-        pl.struct(line.columns).map_elements(_cell, return_dtype=pl.String).alias("cell")
-    )
+    cells = line.with_columns(_rows(line, _cell, "cell"))
     table = cells.select(
-        pl.col("on").map_elements(format_date, return_dtype=pl.String),
+        _mapped(cells, "on", format_date),
         *(
             pl.when(pl.col("voice") == voice)
             .then(pl.col("cell"))
@@ -155,7 +166,7 @@ def timeline(principal: Principal, rec_id: int) -> pl.DataFrame:
         column_config={
             "on": st.column_config.TextColumn(t("Date"), width="small"),
             **{
-                v: st.column_config.TextColumn(t(lbl), width="large")
+                v: st.column_config.TextColumn(t(lbl), width="medium")
                 for v, lbl in acc.VOICE_LABELS.items()
             },
         },
@@ -404,12 +415,10 @@ def tracker_table(frame: pl.DataFrame, principal: Principal) -> tuple[Any, dict[
     """The tracker's rows as shown: both voices, flags in words, overdue and late rows red."""
     committee = can(principal, "view_sessions")
     shown = frame.with_columns(
-        pl.col("status").map_elements(status_label, return_dtype=pl.String),
-        pl.col("latest_claim").map_elements(status_label, return_dtype=pl.String).fill_null("—"),
+        _mapped(frame, "status", status_label),
+        _mapped(frame, "latest_claim", status_label),
         pl.when(pl.col("disagree")).then(pl.lit("≠")).otherwise(pl.lit("")).alias("disagree"),
-        pl.struct(frame.columns)
-        .map_elements(_report_state, return_dtype=pl.String)
-        .alias("report"),
+        _rows(frame, _report_state, "report"),
         pl.when(pl.col("kind") == "case")
         .then(
             pl.col("case_id").fill_null(t("case-level recommendation"))
@@ -422,10 +431,10 @@ def tracker_table(frame: pl.DataFrame, principal: Principal) -> tuple[Any, dict[
         .then(pl.format("⚠ {} " + t("days"), pl.col("days_overdue")))
         .otherwise(pl.lit(""))
         .alias("overdue_by"),
-        pl.col("target_indicator").map_elements(indicator_name, return_dtype=pl.String),
+        _mapped(frame, "target_indicator", indicator_name),
         pl.col("text").fill_null(t(NOT_PUBLISHED)),
-        pl.col("due_date").map_elements(format_date, return_dtype=pl.String).fill_null("—"),
-        pl.col("addressee").map_elements(lambda c: label("agency", c), return_dtype=pl.String),
+        _mapped(frame, "due_date", format_date),
+        _mapped(frame, "addressee", lambda c: label("agency", c)),
     ).select(
         "id",
         "overdue_by",
@@ -496,11 +505,10 @@ def carry_forward_block(principal: Principal, session_id: int) -> None:
     if recs.is_empty():
         st.info(t("No open recommendation from earlier sessions."))
         return
-    since = entries.group_by("recommendation_id").agg(
-        pl.struct(entries.columns).map_elements(_cell, return_dtype=pl.String).alias("lines")
-    )
+    recent: dict[int, list[str]] = {}
+    for r in entries.iter_rows(named=True):
+        recent.setdefault(r["recommendation_id"], []).append(_cell(r))
     shown, config = tracker_table(recs, principal)
-    recent = dict(zip(since["recommendation_id"], since["lines"], strict=True))
     st.caption(t("Both histories since the last session, per recommendation:"))
     st.dataframe(shown, hide_index=True, key="cf_table", column_config=config)
     for rid in recs["id"]:

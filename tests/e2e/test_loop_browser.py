@@ -111,4 +111,13 @@ def test_the_loop_in_the_browser(browser, loop_server, tmp_path) -> None:
     with pg.expect_download() as dl:
         pg.get_by_role("button", name="order.pdf", exact=False).first.click()
     assert Path(dl.value.path()).read_bytes() == PDF_BYTES
+    # the same page in Russian: no English label left on it
+    choose(pg, "Language", "Русский", check=False)
+    pg.get_by_role("heading", name="Рекомендация").first.wait_for()
+    wait_idle(pg)
+    main = pg.locator('[data-testid="stMain"]').inner_text()
+    shot(pg, "e2e_loop_04_observer_ru")
+    assert "Оценка комитета" in main and "исполнена частично" in main
+    for english in ("Committee's assessment", "Agency's latest claim", "Report due", "Timeline"):
+        assert english not in main, english
     ctx.close()
