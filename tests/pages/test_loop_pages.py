@@ -14,7 +14,7 @@ from dashboard.db import get_engine
 from dashboard.i18n import set_language
 from dashboard.roles import Principal
 from dashboard.ui.loop import K_REC
-from tests.conftest import ROOT
+from tests.conftest import ROOT, add_accounts
 from tests.loop_fixtures import IID, OBS, PDF_BYTES, PGO, SEC, build
 from tests.pages.test_roles_pages import leaked, rendered_text
 
@@ -40,6 +40,7 @@ def refusals(at: AppTest) -> list[str]:
 def open_page(
     principal: Principal, rec_id: int | None = None, name: str = "recommendation"
 ) -> AppTest:
+    add_accounts(get_engine(), {principal.username: principal.role}, principal.agency_code)
     at = AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=90)
     at.session_state["principal"] = principal
     if rec_id is not None:
@@ -165,6 +166,7 @@ def test_carry_forward_on_the_next_agenda_and_in_the_pack() -> None:
         period="2013-H1",
     )
     assert nxt.id is not None
+    add_accounts(loop.engine, {SEC.username: SEC.role})
     at = AppTest.from_file(str(ROOT / "pages" / "docket.py"), default_timeout=90)
     at.session_state["principal"] = SEC
     at.session_state["wf_session_id"] = nxt.id
