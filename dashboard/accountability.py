@@ -807,3 +807,44 @@ def carry_forward(
     if since is not None:
         entries = entries.filter(pl.col("on") > since)
     return frame, entries
+
+
+def export_tracker_xlsx(
+    *, engine: Engine, principal: Principal, today: date | None = None, **filters: Any
+) -> bytes:
+    """The tracker's XLSX with both voices: the agency's latest claim beside the committee's
+    assessment, and a sheet of the agency's reports (as the reader may see them: observers get
+    published texts only, and no staff usernames anywhere)."""
+    frame = tracker(engine=engine, principal=principal, today=today, **filters)
+    reports = [
+        timeline(engine=engine, principal=principal, recommendation_id=rid)
+        .filter(pl.col("voice") == "report")
+        .select(
+            pl.lit(rid, dtype=pl.Int64).alias("recommendation_id"),
+            "no",
+            "on",
+            "status",
+            "late",
+            "corrects_no",
+            "text",
+        )
+        for rid in frame["id"]
+    ]
+    sheet = (
+        pl.concat(reports)
+        if reports
+        else pl.DataFrame(
+            schema={
+                "recommendation_id": pl.Int64,
+                "no": pl.Int64,
+                "on": pl.Date,
+                "status": pl.String,
+                "late": pl.Boolean,
+                "corrects_no": pl.Int64,
+                "text": pl.String,
+            }
+        )
+    )
+    return wf.export_tracker_xlsx(
+        engine=engine, principal=principal, frame=frame, sheets={"agency reports": sheet}
+    )
