@@ -1,4 +1,5 @@
-"""The docket of a session: suggested and added cases, manual changes with reasons, comments."""
+"""A session's agenda: its docket (suggested and added cases, manual changes with reasons,
+comments) and the recommendations carried forward from earlier sessions."""
 
 import polars as pl
 import streamlit as st
@@ -13,6 +14,7 @@ from dashboard.ui.committee import docket_edit_forms, run_write, session_picker
 from dashboard.ui.controls import page_header
 from dashboard.ui.drilldown import open_case
 from dashboard.ui.loaders import engine
+from dashboard.ui.loop import agenda_part, carry_forward_block
 
 principal = require_page("view_sessions")
 page_header("Docket")
@@ -20,6 +22,9 @@ session_id = session_picker(principal, key="docket_pick")
 if session_id is None:
     st.stop()
 eng = engine()
+if agenda_part() == "carried":
+    carry_forward_block(principal, session_id)
+    st.stop()
 show_removed = st.toggle(t("Show removed cases"), key="docket_removed")
 docket = committee.docket_frame(
     engine=eng, principal=principal, session_id=session_id, include_removed=show_removed

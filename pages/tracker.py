@@ -78,7 +78,7 @@ picked = st.dataframe(
 open_row(frame, picked)
 st.download_button(
     t("Download as XLSX"),
-    data=lambda: committee.export_tracker_xlsx(engine=eng, principal=principal, **filters),
+    data=lambda: acc.export_tracker_xlsx(engine=eng, principal=principal, **filters),
     file_name=f"recommendations-{date.today().isoformat()}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="trk_xlsx",

@@ -384,7 +384,8 @@ TIMELINE_SCHEMA: dict[str, Any] = {
     "no": pl.Int64,  # 1, 2, 3 ... within its voice
     "on": pl.Date,  # the date the entry speaks for
     "status": pl.String,
-    "text": pl.String,  # as the reader may see it (None: not published yet)
+    "text": pl.String,  # as the reader may see it (None: no text, or not published yet)
+    "has_text": pl.Boolean,  # the entry has a text (published or not)
     "reason": pl.String,
     "published": pl.Boolean,
     "late": pl.Boolean,
@@ -455,6 +456,7 @@ def timeline(*, engine: Engine, principal: Principal, recommendation_id: int) ->
             "on": u.status_date,
             "status": u.status,
             "text": visible_text(principal, "assessment", u, rec),
+            "has_text": bool(u.evidence),
             "reason": None,
             "published": u.published_at is not None,
             "late": False,
@@ -471,6 +473,7 @@ def timeline(*, engine: Engine, principal: Principal, recommendation_id: int) ->
             "on": r.report_date,
             "status": r.claimed_status,
             "text": visible_text(principal, "report", r, rec),
+            "has_text": True,
             "reason": r.reason if (is_committee or own) else None,
             "published": r.published_at is not None,
             "late": r.late,
@@ -487,6 +490,7 @@ def timeline(*, engine: Engine, principal: Principal, recommendation_id: int) ->
             "on": x.submitted_at.date(),
             "status": None,
             "text": visible_text(principal, "submission", x, rec),
+            "has_text": True,
             "reason": None,
             "published": x.published_at is not None,
             "late": False,
@@ -768,3 +772,91 @@ def _text_row(kind: str, row: Any, no: int, text: str) -> dict[str, Any]:
         "public_text": row.public_text,
         "published_at": row.published_at,
     }
+
+
+# --- carry-forward ---------------------------------------------------------------------------
+
+
+def previous_session_date(*, engine: Engine, session_id: int) -> tuple[date, date | None]:
+    """(this session's date, the date of the session before it, if any)."""
+    with Session(engine) as s:
+        sess = s.get(CommitteeSession, session_id)
+        if sess is None:
+            raise committee.NotFound(f"no committee session {session_id}")
+        before = s.exec(
+            select(CommitteeSession)
+            .where(col(CommitteeSession.session_date) < sess.session_date)
+            .order_by(col(CommitteeSession.session_date).desc())
+        ).first()
+    return sess.session_date, before.session_date if before else None
+
+
+def carry_forward(
+    *, engine: Engine, principal: Principal, session_id: int, today: date | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The open recommendations of earlier sessions that a session's agenda carries forward
+    (the tracker's rows with both voices), and their timeline entries since the last session.
+
+    Returns (recommendations, entries); entries have the timeline's columns plus
+    `recommendation_id`.
+    """
+    require(principal, "view_sessions")
+    on, since = previous_session_date(engine=engine, session_id=session_id)
+    frame = tracker(engine=engine, principal=principal, open_only=True, today=today)
+    frame = frame.filter(pl.col("session_date") < on)
+    parts = [
+        timeline(engine=engine, principal=principal, recommendation_id=rid).with_columns(
+            pl.lit(rid, dtype=pl.Int64).alias("recommendation_id")
+        )
+        for rid in frame["id"]
+    ]
+    entries = (
+        pl.concat(parts)
+        if parts
+        else pl.DataFrame(schema=TIMELINE_SCHEMA | {"recommendation_id": pl.Int64})
+    )
+    entries = entries.filter(pl.col("voice") != "submission")
+    if since is not None:
+        entries = entries.filter(pl.col("on") > since)
+    return frame, entries
+
+
+def export_tracker_xlsx(
+    *, engine: Engine, principal: Principal, today: date | None = None, **filters: Any
+) -> bytes:
+    """The tracker's XLSX with both voices: the agency's latest claim beside the committee's
+    assessment, and a sheet of the agency's reports (as the reader may see them: observers get
+    published texts only, and no staff usernames anywhere)."""
+    frame = tracker(engine=engine, principal=principal, today=today, **filters)
+    reports = [
+        timeline(engine=engine, principal=principal, recommendation_id=rid)
+        .filter(pl.col("voice") == "report")
+        .select(
+            pl.lit(rid, dtype=pl.Int64).alias("recommendation_id"),
+            "no",
+            "on",
+            "status",
+            "late",
+            "corrects_no",
+            "text",
+        )
+        for rid in frame["id"]
+    ]
+    sheet = (
+        pl.concat(reports)
+        if reports
+        else pl.DataFrame(
+            schema={
+                "recommendation_id": pl.Int64,
+                "no": pl.Int64,
+                "on": pl.Date,
+                "status": pl.String,
+                "late": pl.Boolean,
+                "corrects_no": pl.Int64,
+                "text": pl.String,
+            }
+        )
+    )
+    return committee.export_tracker_xlsx(
+        engine=engine, principal=principal, frame=frame, sheets={"agency reports": sheet}
+    )

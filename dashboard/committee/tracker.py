@@ -147,26 +147,33 @@ def tracker_frame(
 
 
 def export_tracker_xlsx(
-    *, engine: Engine, principal: Principal, today: date | None = None, **filters: Any
+    *,
+    engine: Engine,
+    principal: Principal,
+    today: date | None = None,
+    frame: pl.DataFrame | None = None,
+    sheets: dict[str, pl.DataFrame] | None = None,
+    **filters: Any,
 ) -> bytes:
-    """The tracker (as filtered) and its follow-up history as an XLSX workbook."""
+    """The tracker (as filtered, or `frame` when given) and its follow-up history as an XLSX
+    workbook; `sheets` adds further sheets (name -> frame)."""
     require(principal, "view_tracker")
-    frame = tracker_frame(engine=engine, principal=principal, today=today, **filters)
+    if frame is None:
+        frame = tracker_frame(engine=engine, principal=principal, today=today, **filters)
     hist = history_frame(
         engine=engine, principal=principal, recommendation_ids=frame["id"].to_list()
     )
+    # translated here, in the caller's thread: polars' worker threads (map_elements) do not
+    # carry the interface language, so labels came out in the default language
+    statuses = {code: t(msgid) for code, msgid in STATUS_LABELS.items()}
+    kinds = {code: t(msgid) for code, msgid in KIND_LABELS.items()}
+    labelled = [c for c in ("status", "latest_claim") if c in frame.columns]
     recs = frame.drop("version").with_columns(
-        pl.col("status")
-        .replace_strict(STATUS_LABELS, default=pl.col("status"))
-        .map_elements(t, return_dtype=pl.String),
-        pl.col("kind")
-        .replace_strict(KIND_LABELS, default=pl.col("kind"))
-        .map_elements(t, return_dtype=pl.String),
+        *(pl.col(c).replace_strict(statuses, default=pl.col(c)) for c in labelled),
+        pl.col("kind").replace_strict(kinds, default=pl.col("kind")),
     )
     hist = hist.with_columns(
-        pl.col("status")
-        .replace_strict(STATUS_LABELS, default=pl.col("status"))
-        .map_elements(t, return_dtype=pl.String),
+        pl.col("status").replace_strict(statuses, default=pl.col("status")),
         pl.col("recorded_at").dt.replace_time_zone(None),
     )
     if not can(principal, "view_unpublished"):
@@ -175,6 +182,8 @@ def export_tracker_xlsx(
     with workbook(buf) as wb:
         recs.write_excel(wb, worksheet="recommendations", autofit=True)
         hist.write_excel(wb, worksheet="follow-up", autofit=True)
+        for name, extra in (sheets or {}).items():
+            extra.write_excel(wb, worksheet=name, autofit=True)
     audit_export(engine=engine, principal=principal, rows=frame.height)
     return buf.getvalue()
 

@@ -25,6 +25,7 @@ import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, delete, func, or_, update
 from sqlmodel import Session, col, select
@@ -325,6 +326,109 @@ _SESSIONS: tuple[tuple[str, date, str, str, tuple[_Rec, ...]], ...] = (
         ),
     ),
 )
+
+
+@dataclass(frozen=True)
+class _Report:
+    """A demo progress report: (claim, date, text, reason); `public` publishes a redacted copy;
+    `corrects_previous` makes it a correction of the agency's previous report."""
+
+    claim: str
+    on: date
+    text: str
+    reason: str | None = None
+    public: str | None = None
+    corrects_previous: bool = False
+
+
+#: the accountability loop's demo voices, by (session no., recommendation no.): agency reports,
+#: civil society's comments (text, published copy or None), and whether the recommendation's
+#: text and the committee's assessments are published
+_REPORTS: dict[tuple[int, int], tuple[_Report, ...]] = {
+    (0, 0): (
+        _Report(
+            "in_progress",
+            date(2026, 3, 10),
+            "Draft instruction sent to the regional prosecutors for comment.",
+            public="Draft instruction sent to the regional prosecutors for comment.",
+        ),
+        _Report(
+            "implemented",
+            date(2026, 8, 20),
+            "Instruction No. 7 issued and applied in every region; signed by the deputy "
+            "Prosecutor General.",
+            public="Instruction No. 7 issued and applied in every region.",
+        ),
+    ),
+    (0, 1): (
+        _Report(
+            "in_progress",
+            date(2026, 5, 2),
+            "Duty roster of special prosecutors for deaths in custody set up in Karaganda.",
+        ),
+    ),
+    (0, 2): (
+        _Report(
+            "not_implemented",
+            date(2026, 3, 10),
+            "Internal screening continues under the departmental regulations.",
+            reason="The regulations require screening before referral; a change needs the "
+            "Ministry's order.",
+            public="Internal screening continues under the departmental regulations.",
+        ),
+    ),
+    (0, 3): (
+        _Report("implemented", date(2026, 3, 15), "The suspension was overturned on review."),
+        _Report(
+            "implemented",
+            date(2026, 3, 18),
+            "The suspension was overturned on review and the victim informed in writing.",
+            corrects_previous=True,
+            public="The suspension was overturned and the victim informed in writing.",
+        ),
+    ),
+    (1, 1): (
+        _Report(
+            "in_progress",
+            date(2026, 9, 1),
+            "All files without action for 180 days listed; deadlines set in 14 of 20 regions.",
+            public="Stagnant files listed; deadlines set in 14 of 20 regions.",
+        ),
+    ),
+}
+_SUBMISSIONS: dict[tuple[int, int], tuple[tuple[str, date, str | None], ...]] = {
+    (0, 0): (
+        (
+            "Our monitors in two regions found the instruction unknown to district prosecutors "
+            "in June; complaints were still handled as procedural ones.",
+            date(2026, 9, 5),
+            "Monitors in two regions found the instruction unknown to district prosecutors.",
+        ),
+        (
+            "A lawyer reports that his client's complaint of 2 September was again refused "
+            "without a criminal case.",
+            date(2026, 10, 1),
+            None,
+        ),
+    ),
+    (0, 2): (
+        (
+            "Complaints against police officers are still screened by their own department.",
+            date(2026, 4, 2),
+            "Complaints against police officers are still screened by their own department.",
+        ),
+    ),
+}
+#: recommendations whose text stays unpublished in the demo (the secretariat's review pending)
+_UNPUBLISHED_TEXTS = {(1, 2)}
+#: addressee usernames of the demo reports (the demo accounts, see dashboard.accounts.auth)
+_REPORTER = {
+    "PGO": "agency-pgo",
+    "PROS_REGIONAL": "agency-pros-regional",
+    "MVD_IID": "agency-mvd-iid",
+    "SPU": "spu",
+}
+
 _MEMBERS = ("Member A (NGO coalition)", "Member B (PMC council)", "Member C (Ombudsman's office)")
 
 
@@ -335,7 +439,7 @@ def seed_sessions(engine: Engine) -> tuple[int, int]:
     who = Principal(username=SEED_ACTOR, role="secretariat", full_name="Demonstration data")
     today = date.today()
     n_recs = 0
-    for title, when, period, status, recs in _SESSIONS:
+    for session_no, (title, when, period, status, recs) in enumerate(_SESSIONS):
         row = committee.create_session(
             engine=engine,
             principal=who,
@@ -379,11 +483,79 @@ def seed_sessions(engine: Engine) -> tuple[int, int]:
                     evidence=evidence,
                     expected_version=rec.version,
                 )
+            assert rec.id is not None
+            _seed_voices(engine, who, (session_no, k), rec.id, spec.addressee, today)
         if status != "held":
             committee.set_session_status(
                 engine=engine, principal=who, session_id=row.id, status=status
             )
     return len(_SESSIONS), n_recs
+
+
+def _seed_voices(
+    engine: Engine, who: Any, where: tuple[int, int], rec_id: int, agency: str, today: date
+) -> None:
+    """The agency's reports, civil society's comments and the publication of the texts of one
+    demo recommendation, in mixed states (some published, some not, one correction)."""
+    from dashboard import committee
+    from dashboard.accounts.roles import Principal
+    from dashboard.committee import accountability as acc
+
+    if where not in _UNPUBLISHED_TEXTS:
+        rec = committee.get_recommendation(engine=engine, principal=who, recommendation_id=rec_id)
+        acc.publish(
+            engine=engine,
+            principal=who,
+            kind="recommendation",
+            item_id=rec_id,
+            public_text=rec.text or "",
+        )
+    role = "spu_head" if agency == "SPU" else "addressee"
+    reporter = Principal(
+        _REPORTER.get(agency, SEED_ACTOR), role, agency_code=agency if role == "addressee" else None
+    )
+    previous: int | None = None
+    for r in _REPORTS.get(where, ()):
+        if r.on > today:
+            break
+        report = acc.submit_report(
+            engine=engine,
+            principal=reporter,
+            recommendation_id=rec_id,
+            claimed_status=r.claim,
+            report_date=r.on,
+            text=r.text,
+            reason=r.reason,
+            corrects_id=previous if r.corrects_previous else None,
+            today=r.on,
+        )
+        previous = report.id
+        if r.public and report.id is not None:
+            acc.publish(
+                engine=engine, principal=who, kind="report", item_id=report.id, public_text=r.public
+            )
+    observer = Principal("observer", "observer")
+    for text, on, public in _SUBMISSIONS.get(where, ()):
+        if on > today:
+            break
+        sub = acc.submit_evidence(
+            engine=engine, principal=observer, recommendation_id=rec_id, text=text
+        )
+        if public and sub.id is not None:
+            acc.publish(
+                engine=engine, principal=who, kind="submission", item_id=sub.id, public_text=public
+            )
+    # the committee's assessments with evidence are published, except the latest one
+    hist = committee.history_frame(engine=engine, principal=who, recommendation_ids=[rec_id])
+    with_evidence = hist.filter(hist["evidence"].is_not_null())
+    for entry in with_evidence.head(max(with_evidence.height - 1, 0)).iter_rows(named=True):
+        acc.publish(
+            engine=engine,
+            principal=who,
+            kind="assessment",
+            item_id=entry["entry_id"],
+            public_text=entry["evidence"],
+        )
 
 
 def _docket_cases(engine: Engine, session_id: int) -> list[str]:

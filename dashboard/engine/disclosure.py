@@ -932,7 +932,8 @@ def _stat_intervals(f: pl.DataFrame, need: int) -> tuple[np.ndarray, list[int | 
     cap = np.zeros((n_nodes, n_nodes), dtype=np.int64)
     np.add.at(cap, (a, b), np.minimum(up, _BIG))
     np.add.at(cap, (b, a), np.minimum(down, _BIG))
-    graph = csr_array(np.minimum(cap, _BIG).astype(np.int32))
+    capped = np.minimum(cap, _BIG).astype(np.int32)
+    graph = csr_array(capped)
     graph.sort_indices()
     lo_star = lo.copy()
     hi_star = hi.copy()
@@ -950,7 +951,7 @@ def _stat_intervals(f: pl.DataFrame, need: int) -> tuple[np.ndarray, list[int | 
     exact[unknown] = True
     for e in unknown:
         ai, bi = int(a[e]), int(b[e])
-        saved = (graph[ai, bi], graph[bi, ai])
+        saved = (int(capped[ai, bi]), int(capped[bi, ai]))
         _set(graph, ai, bi, 0)
         _set(graph, bi, ai, 0)
         flow_ba = maximum_flow(graph, bi, ai).flow_value

@@ -30,9 +30,10 @@ from sqlmodel import Session, col, select
 from dashboard import committee
 from dashboard.accounts import audit
 from dashboard.accounts.roles import Principal, can, require
+from dashboard.committee import accountability as acc
 from dashboard.data.contract import ImpreciseDate
 from dashboard.engine.indicators import SESSION_FIGURES
-from dashboard.i18n import N_, label, t
+from dashboard.i18n import N_, format_date, label, t
 from dashboard.i18n.format import fmt_figure, fmt_rate, indicator_title
 from db.engine import session_scope
 from db.models import Case, CommitteeSession, Event
@@ -65,6 +66,9 @@ SECTION_HEADLINE = N_("Headline indicators")
 SECTION_TREND = N_("Trend against previous sessions")
 SECTION_DOCKET = N_("Docket")
 SECTION_RECS = N_("Open recommendations and their follow-up")
+SECTION_CARRIED = N_(
+    "Carried forward from earlier sessions (both histories since the last session)"
+)
 
 _FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 _SYSTEM_FONTS = Path("/usr/share/fonts/truetype/dejavu")
@@ -122,6 +126,15 @@ class PackRecommendation:
     overdue: bool
     target_indicator: str | None
     history: list[dict[str, Any]]
+    #: the agency's voice: its latest claim, its reports (since the last session when carried)
+    claim: str | None = None
+    reporting_deadline: date | None = None
+    report_missing: bool = False
+    report_late: bool = False
+    disagree: bool = False
+    reports: list[dict[str, Any]] = field(default_factory=list)
+    #: from an earlier session: on this session's agenda, histories since the last session
+    carried: bool = False
 
 
 @dataclass(frozen=True)
@@ -203,12 +216,14 @@ def pack_data(
                     ],
                 )
             )
-    tracker = committee.tracker_frame(
-        engine=engine, principal=principal, open_only=True, today=today
-    )
+    tracker = acc.tracker(engine=engine, principal=principal, open_only=True, today=today)
     tracker = tracker.filter(tracker["session_date"] <= sess.session_date)
     hist = committee.history_frame(
         engine=engine, principal=principal, recommendation_ids=tracker["id"].to_list()
+    )
+    _, since = acc.previous_session_date(engine=engine, session_id=session_id)
+    _, entries = acc.carry_forward(
+        engine=engine, principal=principal, session_id=session_id, today=today
     )
     recs = [
         PackRecommendation(
@@ -222,7 +237,19 @@ def pack_data(
             status=r["status"],
             overdue=bool(r["overdue"]),
             target_indicator=r["target_indicator"],
-            history=hist.filter(hist["recommendation_id"] == r["id"]).to_dicts(),
+            history=_since(
+                hist.filter(hist["recommendation_id"] == r["id"]).to_dicts(),
+                since if r["session_date"] < sess.session_date else None,
+            ),
+            claim=r["latest_claim"],
+            reporting_deadline=r["reporting_deadline"],
+            report_missing=bool(r["report_overdue"]),
+            report_late=bool(r["claim_late"]),
+            disagree=bool(r["disagree"]),
+            reports=entries.filter(
+                (entries["recommendation_id"] == r["id"]) & (entries["voice"] == "report")
+            ).to_dicts(),
+            carried=r["session_date"] < sess.session_date,
         )
         for r in tracker.iter_rows(named=True)
     ]
@@ -545,9 +572,26 @@ def render_pdf(data: PackData) -> bytes:
     _h2(pdf, "4. " + t(SECTION_RECS))
     if not data.recommendations:
         _para(pdf, t("No open recommendations."))
-    for r in data.recommendations:
+    flagged = [r for r in data.recommendations if r.overdue or r.report_missing or r.report_late]
+    if flagged:
+        pdf.set_text_color(180, 0, 0)
+        _para(
+            pdf,
+            t("Overdue or late: {ids}.", ids=", ".join(f"#{r.id}" for r in flagged)),
+            size=10,
+        )
+        pdf.set_text_color(0, 0, 0)
+    carried = [r for r in data.recommendations if r.carried]
+    if carried:
+        _h3(pdf, t(SECTION_CARRIED))
+    for r in carried + [r for r in data.recommendations if not r.carried]:
         _recommendation(pdf, r)
     return bytes(pdf.output())
+
+
+def _since(history: list[dict[str, Any]], since: date | None) -> list[dict[str, Any]]:
+    """A carried-forward recommendation's assessments since the last session (all if none)."""
+    return [h for h in history if since is None or h["status_date"] > since]
 
 
 def _num(v: Any) -> float | None:
@@ -624,6 +668,33 @@ def _recommendation(pdf: Any, r: PackRecommendation) -> None:
         line += " " + t("OVERDUE")
     _para(pdf, line, size=9)
     pdf.set_text_color(0, 0, 0)
+    claim = t(committee.STATUS_LABELS.get(r.claim, r.claim)) if r.claim else "—"
+    voice = t("The agency's latest claim: {claim}.", claim=claim)
+    if r.disagree:
+        voice += " " + t("The agency and the committee disagree.")
+    if r.report_missing:
+        pdf.set_text_color(180, 0, 0)
+        voice += " " + t("No report, due on {date}.", date=format_date(r.reporting_deadline))
+    elif r.report_late:
+        pdf.set_text_color(180, 0, 0)
+        voice += " " + t("The report came late.")
+    _para(pdf, voice, size=9)
+    pdf.set_text_color(0, 0, 0)
+    if r.reports:
+        _table(
+            pdf,
+            [t("Date"), t("Agency's report"), t("Text")],
+            [
+                [
+                    format_date(x["on"]),
+                    t(committee.STATUS_LABELS.get(x["status"], x["status"]))
+                    + (" · " + t("late") if x["late"] else ""),
+                    x["text"] or "",
+                ]
+                for x in r.reports
+            ],
+            (25, 45, 110),
+        )
     if r.history:
         _table(
             pdf,

@@ -11,12 +11,13 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
+from dashboard import committee
 from dashboard.accounts.roles import Principal, can
 from dashboard.committee import accountability as acc
 from dashboard.committee import attachments
 from dashboard.i18n import N_, format_date, label, t
 from dashboard.i18n.format import indicator_title
-from dashboard.ui.committee import kind_label, run_write, status_label
+from dashboard.ui.committee import kind_label, run_write, status_form, status_label
 from dashboard.ui.drilldown import _switch
 from dashboard.ui.loaders import engine
 
@@ -68,9 +69,11 @@ def standing(row: dict[str, Any]) -> None:
     """The recommendation's standing: both voices, deadlines; overdue and late stand out."""
     assessed = status_label(row["status"])
     claimed = status_label(row["latest_claim"]) if row["latest_claim"] else "—"
-    a, b, c, d = st.columns(4)
+    # two per row: a status like "partly implemented" must not be cut
+    a, b = st.columns(2)
     a.metric(t("Committee's assessment"), assessed)
     b.metric(t("Agency's latest claim"), claimed)
+    c, d = st.columns(2)
     c.metric(t("Report due"), format_date(row["reporting_deadline"]))
     d.metric(t("To be implemented by"), format_date(row["due_date"]) or "—")
     if row["overdue"]:
@@ -107,6 +110,19 @@ def facts(principal: Principal, rec_id: int) -> None:
     )
 
 
+def _mapped(frame: pl.DataFrame, column: str, fn: Any) -> pl.Series:
+    """`fn` of each value ("—" for a missing one), in Python: polars' worker threads do not
+    carry the interface language, so labels and dates are made here."""
+    return pl.Series(
+        column, [fn(v) if v is not None else "—" for v in frame[column]], dtype=pl.String
+    )
+
+
+def _rows(frame: pl.DataFrame, fn: Any, name: str) -> pl.Series:
+    """`fn` of each row (a dict), in Python (see `_mapped`)."""
+    return pl.Series(name, [fn(r) for r in frame.iter_rows(named=True)], dtype=pl.String)
+
+
 def _cell(r: dict[str, Any]) -> str:
     head = f"#{r['no']}"
     if r["status"]:
@@ -118,7 +134,7 @@ def _cell(r: dict[str, Any]) -> str:
         bits.append(t("corrected by #{n}", n=r["corrected_by_no"]))
     if r["late"]:
         bits.append(t("late"))
-    text = r["text"] if r["text"] is not None else t(NOT_PUBLISHED)
+    text = r["text"] or (t(NOT_PUBLISHED) if r["has_text"] else "")
     if r["reason"]:
         text += " — " + r["reason"]
     if r["files"]:
@@ -133,11 +149,9 @@ def timeline(principal: Principal, rec_id: int) -> pl.DataFrame:
     if line.is_empty():
         st.info(t("Nothing recorded yet."))
         return line
-    cells = line.with_columns(
-        pl.struct(line.columns).map_elements(_cell, return_dtype=pl.String).alias("cell")
-    )
+    cells = line.with_columns(_rows(line, _cell, "cell"))
     table = cells.select(
-        pl.col("on").map_elements(format_date, return_dtype=pl.String),
+        _mapped(cells, "on", format_date),
         *(
             pl.when(pl.col("voice") == voice)
             .then(pl.col("cell"))
@@ -154,7 +168,7 @@ def timeline(principal: Principal, rec_id: int) -> pl.DataFrame:
         column_config={
             "on": st.column_config.TextColumn(t("Date"), width="small"),
             **{
-                v: st.column_config.TextColumn(t(lbl), width="large")
+                v: st.column_config.TextColumn(t(lbl), width="medium")
                 for v, lbl in acc.VOICE_LABELS.items()
             },
         },
@@ -204,33 +218,41 @@ def report_form(principal: Principal, rec_id: int, line: pl.DataFrame) -> None:
     with st.form("report_form", clear_on_submit=False):
         st.markdown(t("**Report on recommendation #{id}**", id=rec_id))
         st.selectbox(
-            t("Status you report"), acc.CLAIM_STATUSES, format_func=status_label, key="rep_status"
+            t("Status you report"),
+            acc.CLAIM_STATUSES,
+            format_func=status_label,
+            key=_key("rep", "status"),
         )
         st.date_input(
-            t("Date of the report"), value=date.today(), key="rep_date", format="DD.MM.YYYY"
+            t("Date of the report"),
+            value=date.today(),
+            key=_key("rep", "date"),
+            format="DD.MM.YYYY",
         )
-        st.text_area(t("What was done"), key="rep_text")
-        st.text_area(t("Why it was not implemented (if so)"), key="rep_reason")
+        st.text_area(t("What was done"), key=_key("rep", "text"))
+        st.text_area(t("Why it was not implemented (if so)"), key=_key("rep", "reason"))
         st.selectbox(
             t("Corrects an earlier report"),
             [None, *earlier],
             format_func=lambda i: "—" if i is None else f"#{earlier.get(i, i)}",
-            key="rep_corrects",
+            key=_key("rep", "corrects"),
         )
-        _file_input("rep_files")
-        if not st.form_submit_button(t("Submit the report"), type="primary", key="rep_submit"):
+        _file_input(_key("rep", "files"))
+        if not st.form_submit_button(
+            t("Submit the report"), type="primary", key=_key("rep", "submit")
+        ):
             return
     saved = run_write(
         acc.submit_report,
         where=t("The report"),
         principal=principal,
         recommendation_id=rec_id,
-        claimed_status=ss["rep_status"],
-        report_date=ss["rep_date"],
-        text=ss["rep_text"],
-        reason=ss["rep_reason"],
-        corrects_id=ss["rep_corrects"],
-        uploads=uploads(ss["rep_files"]),
+        claimed_status=ss[_key("rep", "status")],
+        report_date=ss[_key("rep", "date")],
+        text=ss[_key("rep", "text")],
+        reason=ss[_key("rep", "reason")],
+        corrects_id=ss[_key("rep", "corrects")],
+        uploads=uploads(ss[_key("rep", "files")]),
     )
     if saved is not None:
         _done(
@@ -247,17 +269,19 @@ def submission_form(principal: Principal, rec_id: int) -> None:
     ss = st.session_state
     with st.form("submission_form"):
         st.markdown(t("**Your comment on recommendation #{id}**", id=rec_id))
-        st.text_area(t("Comment and evidence"), key="sub_text")
-        _file_input("sub_files")
-        if not st.form_submit_button(t("Send the comment"), type="primary", key="sub_submit"):
+        st.text_area(t("Comment and evidence"), key=_key("sub", "text"))
+        _file_input(_key("sub", "files"))
+        if not st.form_submit_button(
+            t("Send the comment"), type="primary", key=_key("sub", "submit")
+        ):
             return
     saved = run_write(
         acc.submit_evidence,
         where=t("The comment"),
         principal=principal,
         recommendation_id=rec_id,
-        text=ss["sub_text"],
-        uploads=uploads(ss["sub_files"]),
+        text=ss[_key("sub", "text")],
+        uploads=uploads(ss[_key("sub", "files")]),
     )
     if saved is not None:
         _done(
@@ -265,10 +289,19 @@ def submission_form(principal: Principal, rec_id: int) -> None:
         )
 
 
+def _key(prefix: str, name: str) -> str:
+    """A form widget's key; a new generation after each save gives the form fresh, empty
+    widgets (deleting their state does not empty what the browser holds, files included)."""
+    gen = st.session_state.get(f"{prefix}__gen", 0)
+    return f"{prefix}_{name}" if gen == 0 else f"{prefix}_{name}_{gen}"
+
+
 def _done(prefix: str, message: str) -> None:
-    for k in [k for k in st.session_state if str(k).startswith(prefix + "_")]:
-        del st.session_state[k]
-    st.session_state["loop_done"] = message
+    ss = st.session_state
+    for k in [k for k in ss if str(k).startswith(prefix + "_") and not str(k).endswith("__gen")]:
+        del ss[k]
+    ss[f"{prefix}__gen"] = ss.get(f"{prefix}__gen", 0) + 1
+    ss["loop_done"] = message
     st.rerun()
 
 
@@ -350,19 +383,19 @@ def assessment_files(principal: Principal, rec_id: int, line: pl.DataFrame) -> N
             t("Entry"),
             list(numbers),
             format_func=lambda i: f"#{numbers.get(i, i)}",
-            key="asf_entry",
+            key=_key("asf", "entry"),
             index=len(numbers) - 1,
         )
-        _file_input("asf_files")
-        if not st.form_submit_button(t("Attach"), key="asf_submit"):
+        _file_input(_key("asf", "files"))
+        if not st.form_submit_button(t("Attach"), key=_key("asf", "submit")):
             return
     if (
         run_write(
             acc.add_assessment_files,
             where=t("The files"),
             principal=principal,
-            assessment_id=ss["asf_entry"],
-            uploads=uploads(ss["asf_files"]),
+            assessment_id=ss[_key("asf", "entry")],
+            uploads=uploads(ss[_key("asf", "files")]),
         )
         is not None
     ):
@@ -384,12 +417,10 @@ def tracker_table(frame: pl.DataFrame, principal: Principal) -> tuple[Any, dict[
     """The tracker's rows as shown: both voices, flags in words, overdue and late rows red."""
     is_committee = can(principal, "view_sessions")
     shown = frame.with_columns(
-        pl.col("status").map_elements(status_label, return_dtype=pl.String),
-        pl.col("latest_claim").map_elements(status_label, return_dtype=pl.String).fill_null("—"),
+        _mapped(frame, "status", status_label),
+        _mapped(frame, "latest_claim", status_label),
         pl.when(pl.col("disagree")).then(pl.lit("≠")).otherwise(pl.lit("")).alias("disagree"),
-        pl.struct(frame.columns)
-        .map_elements(_report_state, return_dtype=pl.String)
-        .alias("report"),
+        _rows(frame, _report_state, "report"),
         pl.when(pl.col("kind") == "case")
         .then(
             pl.col("case_id").fill_null(t("case-level recommendation"))
@@ -402,10 +433,10 @@ def tracker_table(frame: pl.DataFrame, principal: Principal) -> tuple[Any, dict[
         .then(pl.format("⚠ {} " + t("days"), pl.col("days_overdue")))
         .otherwise(pl.lit(""))
         .alias("overdue_by"),
-        pl.col("target_indicator").map_elements(indicator_title, return_dtype=pl.String),
+        _mapped(frame, "target_indicator", indicator_title),
         pl.col("text").fill_null(t(NOT_PUBLISHED)),
-        pl.col("due_date").map_elements(format_date, return_dtype=pl.String).fill_null("—"),
-        pl.col("addressee").map_elements(lambda c: label("agency", c), return_dtype=pl.String),
+        _mapped(frame, "due_date", format_date),
+        _mapped(frame, "addressee", lambda c: label("agency", c)),
     ).select(
         "id",
         "overdue_by",
@@ -466,3 +497,53 @@ def open_row(frame: pl.DataFrame, picked: Any) -> None:
     )
     if right.button(t("Open"), key="trk_open_go", icon=":material/open_in_new:"):
         open_recommendation(int(chosen))
+
+
+def carry_forward_block(principal: Principal, session_id: int) -> None:
+    """The agenda's second part: every open recommendation of earlier sessions, both voices
+    since the last session; the secretariat records the committee's assessment here."""
+    recs, entries = acc.carry_forward(engine=engine(), principal=principal, session_id=session_id)
+    st.subheader(t("Carried forward from earlier sessions"))
+    if recs.is_empty():
+        st.info(t("No open recommendation from earlier sessions."))
+        return
+    recent: dict[int, list[str]] = {}
+    for r in entries.iter_rows(named=True):
+        recent.setdefault(r["recommendation_id"], []).append(_cell(r))
+    shown, config = tracker_table(recs, principal)
+    st.caption(t("Both histories since the last session, per recommendation:"))
+    st.dataframe(shown, hide_index=True, key="cf_table", column_config=config)
+    for rid in recs["id"]:
+        lines = recent.get(rid)
+        if lines is not None and len(lines):
+            st.markdown(f"**#{rid}**\n" + "\n".join(f"- {x}" for x in lines))
+    ids = recs["id"].to_list()
+    chosen = st.selectbox(
+        t("Recommendation to assess"), ids, format_func=lambda i: f"#{i}", key="cf_pick"
+    )
+    if st.button(t("Open its page"), key="cf_open"):
+        open_recommendation(int(chosen))
+    if can(principal, "manage_recommendations"):
+        rec = committee.get_recommendation(
+            engine=engine(), principal=principal, recommendation_id=chosen
+        )
+        hist = committee.history_frame(
+            engine=engine(), principal=principal, recommendation_ids=[chosen]
+        )
+        status_form(principal, rec, hist)
+
+
+AGENDA_PARTS = {"docket": N_("Docket"), "carried": N_("Carried forward")}
+
+
+def agenda_part() -> str:
+    """Which part of a session's agenda to show: its docket or the carried-forward items."""
+    return str(
+        st.radio(
+            t("Agenda"),
+            list(AGENDA_PARTS),
+            format_func=lambda p: t(AGENDA_PARTS[p]),
+            horizontal=True,
+            key="agenda_part",
+        )
+    )

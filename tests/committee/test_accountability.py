@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
 import polars as pl
@@ -13,6 +14,7 @@ from dashboard import committee
 from dashboard.accounts.roles import AccessDenied, Principal
 from dashboard.committee import accountability as acc
 from dashboard.committee import attachments
+from dashboard.i18n import set_language
 from db.models import AuditLog
 from tests.committee.loop_fixtures import (
     IID,
@@ -31,6 +33,12 @@ from tests.committee.loop_fixtures import (
 
 ON_TIME = date(2013, 3, 1)  # before the default deadline (session + 90 days = 2013-05-16)
 LATE = date(2013, 6, 1)
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    yield
+    set_language("")  # back to the default for the next test
 
 
 @pytest.fixture
@@ -270,3 +278,25 @@ def test_spu_head_acts_as_the_spus_addressee(engine: Engine) -> None:
     assert r.agency == "SPU"
     with pytest.raises(committee.NotFound):
         acc.timeline(engine=engine, principal=SPU, recommendation_id=loop.pgo_rec)
+
+
+@pytest.mark.parametrize(("lang", "implemented"), [("en", "implemented"), ("kk", "орындалды")])
+def test_observer_tracker_xlsx_has_both_voices_and_nothing_unpublished(
+    loop: Loop, lang: str, implemented: str
+) -> None:
+    set_language(lang)  # the workbook is written in the reader's language, Kazakh too
+    rid = _report(loop)
+    xlsx = acc.export_tracker_xlsx(engine=loop.engine, principal=OBS)
+    recs = pl.read_excel(xlsx, sheet_name="recommendations")
+    assert recs.filter(pl.col("id") == loop.pgo_rec)["latest_claim"].item() == implemented
+    reports = pl.read_excel(xlsx, sheet_name="agency reports")
+    assert reports["text"].null_count() == reports.height == 1  # not published yet
+    acc.publish(engine=loop.engine, principal=SEC, kind="report", item_id=rid, public_text="Done.")
+    reports = pl.read_excel(
+        acc.export_tracker_xlsx(engine=loop.engine, principal=OBS), sheet_name="agency reports"
+    )
+    assert reports["text"].to_list() == ["Done."]
+    workbook = pl.read_excel(xlsx, sheet_id=0)
+    assert not any(
+        v == "sec" for frame in workbook.values() for v in frame.to_pandas().values.ravel()
+    )

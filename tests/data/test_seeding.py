@@ -8,7 +8,9 @@ from datetime import date
 import pytest
 from sqlmodel import Session, col, func, select
 
+from dashboard.accounts.roles import Principal
 from dashboard.cli import main
+from dashboard.committee import accountability
 from dashboard.data.importer import import_files
 from dashboard.data.seeding import (
     SEED_ACTOR,
@@ -23,8 +25,10 @@ from db.models import (
     CommitteeSession,
     DocketEntry,
     Event,
+    ProgressReport,
     Recommendation,
     RecommendationUpdate,
+    Submission,
 )
 
 N_DOCUMENTED = 16
@@ -73,6 +77,19 @@ def test_sessions_have_docket_snapshot_and_follow_up_states(engine):
         statuses = {r.status for r in recs}
         assert {"issued", "acknowledged", "in_progress", "partly_implemented"} <= statuses
         assert {"implemented", "rejected"} <= statuses
+        # the accountability loop's voices, in mixed states
+        reports = s.exec(select(ProgressReport)).all()
+        assert {r.claimed_status for r in reports} >= {
+            "in_progress",
+            "implemented",
+            "not_implemented",
+        }
+        assert any(r.late for r in reports) and any(not r.late for r in reports)
+        assert any(r.corrects_id for r in reports)
+        assert {r.published_at is None for r in reports} == {True, False}
+        subs = s.exec(select(Submission)).all()
+        assert {x.published_at is None for x in subs} == {True, False}
+        assert {r.published_at is None for r in recs} == {True, False}
         assert {r.kind for r in recs} == {"systemic", "case"}
         today = date.today()
         overdue = [
@@ -98,6 +115,23 @@ def test_sessions_have_docket_snapshot_and_follow_up_states(engine):
                     )
                 ).first()
                 assert on_docket is not None
+    sec = Principal("x", "secretariat")
+    frame = accountability.tracker(engine=engine, principal=sec, today=date(2026, 12, 2))
+    assert frame["disagree"].any() and frame["report_overdue"].any()
+    # the observer sees a published report and never an unpublished one
+    obs = Principal("o", "observer")
+    texts = [
+        t
+        for rid in frame["id"]
+        for t in accountability.timeline(engine=engine, principal=obs, recommendation_id=rid)[
+            "text"
+        ].drop_nulls()
+    ]
+    assert "Instruction No. 7 issued and applied in every region." in texts
+    assert not any("deputy Prosecutor General" in t for t in texts)
+    assert remove_synthetic(engine) > 0  # the demo sessions go, with their voices
+    with Session(engine) as s:
+        assert s.exec(select(ProgressReport)).all() == []
 
 
 def test_reseed_replaces_the_synthetic_set(engine):

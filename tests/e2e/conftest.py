@@ -150,7 +150,11 @@ def wait_idle(pg) -> None:
 
 
 def sign_in(
-    pg, base: str, username: str = "secretariat", password: str = "demo-secretariat"
+    pg,
+    base: str,
+    username: str = "secretariat",
+    password: str = "demo-secretariat",
+    home: str = "Overview",
 ) -> None:
     """Sign in through the form, then switch the interface to English (labels the tests use)."""
     pg.goto(base)
@@ -166,7 +170,7 @@ def sign_in(
         lang.first.click()
         pg.get_by_role("option", name="English").click()
         wait_idle(pg)
-    pg.get_by_role("heading", name="Overview").wait_for()
+    pg.get_by_role("heading", name=home).wait_for()
     wait_idle(pg)
 
 

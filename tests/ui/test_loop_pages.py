@@ -9,13 +9,14 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard import committee
 from dashboard.accounts.roles import Principal
 from dashboard.committee import accountability as acc
 from dashboard.data.database import get_engine
 from dashboard.i18n import set_language
 from dashboard.ui.loop import K_REC
 from tests.committee.loop_fixtures import IID, OBS, PDF_BYTES, PGO, SEC, build
-from tests.conftest import ROOT
+from tests.conftest import ROOT, add_accounts
 from tests.ui.test_roles_pages import leaked, rendered_text
 
 SECRET = "Colonel Ivan Petrov signed the order"
@@ -40,6 +41,7 @@ def refusals(at: AppTest) -> list[str]:
 def open_page(
     principal: Principal, rec_id: int | None = None, name: str = "recommendation"
 ) -> AppTest:
+    add_accounts(get_engine(), {principal.username: principal.role}, principal.agency_code)
     at = AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=90)
     at.session_state["principal"] = principal
     if rec_id is not None:
@@ -65,6 +67,7 @@ def test_the_loop_through_the_pages() -> None:
     at.button(key="rep_submit").click().run()
     assert not at.exception and not refusals(at), refusals(at)
     assert any("Report #1 submitted" in s.value for s in at.success)
+    assert at.text_area(key="rep_text_1").value == ""  # a fresh form: no double submission
     report = acc.timeline(engine=loop.engine, principal=SEC, recommendation_id=loop.pgo_rec)
     report = report.filter(report["voice"] == "report").row(0, named=True)
     assert report["files"] == 1 and SECRET in report["text"]
@@ -135,3 +138,61 @@ def test_the_page_keeps_the_readers_choice_by_id() -> None:
     assert at.query_params["id"] == str(loop.iid_rec)
     at.run()
     assert at.selectbox(key=K_REC).value == loop.iid_rec
+
+
+def test_carry_forward_on_the_next_agenda_and_in_the_pack() -> None:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from dashboard.reports import pack
+    from tests.committee.loop_fixtures import MEM
+
+    loop = build(get_engine())
+    acc.submit_report(
+        engine=loop.engine,
+        principal=PGO,
+        recommendation_id=loop.pgo_rec,
+        claimed_status="implemented",
+        report_date=date(2013, 3, 1),
+        text="Instruction No. 12 issued to all regions.",
+        today=date(2013, 3, 1),
+    )
+    nxt = committee.create_session(
+        engine=loop.engine,
+        principal=SEC,
+        title="Summer session",
+        session_date=date(2013, 8, 1),
+        period="2013-H1",
+    )
+    assert nxt.id is not None
+    add_accounts(loop.engine, {SEC.username: SEC.role})
+    at = AppTest.from_file(str(ROOT / "pages" / "docket.py"), default_timeout=90)
+    at.session_state["principal"] = SEC
+    at.session_state["wf_session_id"] = nxt.id
+    at.run()
+    at.radio(key="agenda_part").set_value("carried").run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = at.dataframe[0].value
+    assert set(table["id"]) == {loop.pgo_rec, loop.iid_rec}
+    assert table[table["id"] == loop.iid_rec].iloc[0]["report"].startswith("⚠ missing")
+    assert any("Instruction No. 12" in m.value for m in at.markdown)  # the report since
+    # the committee records its assessment there
+    at.selectbox(key="cf_pick").select(loop.pgo_rec)
+    at.selectbox(key="rec_new_status").select("partly_implemented")
+    at.text_area(key="rec_evidence").input("Applied in 9 of 20 regions")
+    at.button(key="rec_status_submit").click().run()
+    assert not refusals(at), refusals(at)
+    rec = committee.get_recommendation(
+        engine=loop.engine, principal=SEC, recommendation_id=loop.pgo_rec
+    )
+    assert rec.status == "partly_implemented"
+
+    data = pack.pack_data(engine=loop.engine, principal=MEM, session_id=nxt.id)
+    carried = {r.id: r for r in data.recommendations if r.carried}
+    assert set(carried) == {loop.pgo_rec, loop.iid_rec}
+    assert carried[loop.pgo_rec].claim == "implemented" and carried[loop.pgo_rec].disagree
+    assert carried[loop.iid_rec].report_missing
+    text = "".join(p.extract_text() for p in PdfReader(BytesIO(pack.render_pdf(data))).pages)
+    assert "Carried forward from earlier sessions" in " ".join(text.split())
+    assert "Instruction No. 12" in text

@@ -186,8 +186,8 @@ def test_router_wrong_password_is_refused(app_db: Engine) -> None:
 def _sign_out_script() -> None:
     import streamlit as st
 
-    from dashboard.ui import engine
     from dashboard.ui.auth import current_principal, sign_out_button
+    from dashboard.ui.loaders import engine
 
     sign_out_button(engine())
     st.markdown("signed in" if current_principal() else "signed out")
