@@ -54,6 +54,13 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/cases.py", N_("Case list"), ":material/folder_open:", SEC_CASES, "view_cases"),
     PageSpec("pages/case.py", N_("Case file"), ":material/timeline:", SEC_CASES, "view_cases"),
     PageSpec(
+        "pages/register.py",
+        N_("Register a case"),
+        ":material/note_add:",
+        SEC_CASES,
+        "edit_cases",
+    ),
+    PageSpec(
         "pages/sessions.py", N_("Sessions"), ":material/event:", SEC_COMMITTEE, "view_sessions"
     ),
     PageSpec(

@@ -55,6 +55,10 @@ class Case(SQLModel, table=True):
     synthetic: bool = Field(default=False, index=True)
     imported_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    #: optimistic concurrency of the case register: every save in the app names the version
+    #: it read (imports write rows in bulk and leave it alone); a server default, because
+    #: imports insert rows without it
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
 
 
 class Event(SQLModel, table=True):
@@ -74,6 +78,9 @@ class Event(SQLModel, table=True):
     victim_informed_date: str | None = None
     note: str | None = Field(default=None, sa_column=Column(Text))
     source: str | None = Field(default=None, sa_column=Column(Text))
+    #: why the event was retracted (entered by mistake); None = in force. A retracted event
+    #: is kept and shown, and left out of every figure (data.store reads only events in force)
+    retracted: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class DataVersion(SQLModel, table=True):

@@ -4,6 +4,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts
+from dashboard.accounts.roles import can
 from dashboard.data.casefile import CaseNotFound, case_file
 from dashboard.data.contract import imputed_date
 from dashboard.engine.methodology import DOCKET_TEXTS, metric_meaning
@@ -13,6 +14,7 @@ from dashboard.ui.auth import require_page
 from dashboard.ui.controls import page_header, sidebar_controls
 from dashboard.ui.drilldown import audit_case_view, requested_case
 from dashboard.ui.loaders import docket_reasons, engine, load_metrics
+from dashboard.ui.register import case_forms, history_table
 from dashboard.ui.tables import case_metric_rows, labelled_table
 
 principal = require_page("view_cases")
@@ -53,6 +55,10 @@ if f.get("summary"):
     d.markdown(f["summary"])
 if f.get("source"):
     d.caption(f["source"])
+if can(principal, "edit_cases"):  # before the figures: a case not yet known at T is edited too
+    case_forms(principal, cf)
+with st.expander(t("History of changes"), expanded=False):
+    st.dataframe(history_table(principal, f["case_id"]), hide_index=True, key="case_history")
 
 m = load_metrics(c.version, c.as_of).filter(pl.col("case_id") == f["case_id"])
 if m.is_empty():
@@ -60,14 +66,15 @@ if m.is_empty():
     st.stop()
 row = m.row(0, named=True)
 known = cf.events.filter(imputed_date("event_date") <= c.as_of)
+in_force = known.filter(pl.col("retracted").is_null())  # a retracted event counts nowhere
 st.subheader(t("Procedural history"))
 st.plotly_chart(
     charts.timeline_chart(
-        known,
+        in_force,
         complaint_on=row["complaint_on"],
         as_of=c.as_of,
         is_open=bool(row["open"]),
-        event_labels={e: label("event_type", e) for e in known["event_type"].unique().to_list()},
+        event_labels={e: label("event_type", e) for e in in_force["event_type"].unique().to_list()},
     ),
     key="case_timeline",
     width="stretch",

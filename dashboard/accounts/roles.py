@@ -11,8 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 ROLES = ("secretariat", "member", "spu_head", "observer", "addressee")
-#: the roles from the least to the most privileged (account forms offer the least first)
-ROLES_LEAST_FIRST = ("observer", "addressee", "spu_head", "member", "secretariat")
 #: roles that answer for one agency: they see and report on its recommendations only
 REPORTING_ROLES = frozenset({"addressee", "spu_head"})
 #: the agency an SPU head answers for
@@ -45,6 +43,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "view_unpublished": _COMMITTEE,
     # individual cases
     "view_cases": _CASE_READERS,
+    "edit_cases": frozenset({"secretariat"}),  # the case register: register, correct, retract
     "view_victim_names": _COMMITTEE,
     "view_case_narrative": _COMMITTEE,  # summaries, notes, NGO
 }

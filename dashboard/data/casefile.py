@@ -27,12 +27,15 @@ from dashboard.data.contract import (
     CASE_COLUMNS,
     CASE_SCHEMA,
     EVENT_COLUMNS,
+    EVENT_EXTENSIONS,
     EVENT_SCHEMA,
     NAME_BEARING_COLUMNS,
     PERSONAL_CASE_COLUMNS,
     PERSONAL_EVENT_COLUMNS,
 )
 from db.models import Case, Event
+
+_EVENTS_SHOWN = {**EVENT_SCHEMA, **{c: pl.String() for c in EVENT_EXTENSIONS}}
 
 
 class CaseNotFound(LookupError):
@@ -42,7 +45,9 @@ class CaseNotFound(LookupError):
 @dataclass(frozen=True)
 class CaseFile:
     facts: dict[str, Any]  # contract columns; withheld ones are absent
-    events: pl.DataFrame  # contract event columns in seq order; `note` only for committee roles
+    #: contract event columns in seq order, and `retracted` (why, or null for an event in
+    #: force); `note` only for committee roles
+    events: pl.DataFrame
     withheld: tuple[str, ...]  # columns removed for this role
     shows_personal: bool  # name, summary, NGO or notes are included (the view is audited)
 
@@ -58,7 +63,8 @@ def _from_engine(engine: Engine, case_id: str) -> tuple[pl.DataFrame, pl.DataFra
             [{c: getattr(case, c) for c in CASE_COLUMNS}], schema=CASE_SCHEMA, orient="row"
         )
         events = pl.DataFrame(
-            [{c: getattr(e, c) for c in EVENT_COLUMNS} for e in evs], schema=EVENT_SCHEMA
+            [{c: getattr(e, c) for c in EVENT_COLUMNS + EVENT_EXTENSIONS} for e in evs],
+            schema=_EVENTS_SHOWN,
         )
     return cases, events
 
@@ -81,6 +87,9 @@ def case_file(
             all_events.filter(pl.col("case_id") == case_id).sort("seq")
             if all_events.width
             else pl.DataFrame(schema=EVENT_SCHEMA)
+        )
+        events = events.with_columns(
+            pl.lit(None, pl.String).alias(c) for c in EVENT_EXTENSIONS if c not in events.columns
         )
     facts = cases.row(0, named=True)
 

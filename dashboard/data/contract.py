@@ -69,6 +69,11 @@ EVENT_COLUMNS: tuple[str, ...] = (
     "source",
 )
 EVENT_REQUIRED: frozenset[str] = frozenset({"case_id", "seq", "event_date", "event_type", "agency"})
+#: Optional event columns beyond the contract (README, "Case register"): `retracted` holds why
+#: an event entered by mistake was retracted (empty = in force). The exporter writes it only
+#: when an exported event is retracted, so other exports are the contract's columns exactly;
+#: an import without the column leaves stored retractions as they are.
+EVENT_EXTENSIONS: tuple[str, ...] = ("retracted",)
 
 CASE_DATE_COLUMNS = ("incident_date", "complaint_date")
 EVENT_DATE_COLUMNS = ("event_date", "victim_informed_date")
@@ -102,6 +107,7 @@ MAX_CHARS: dict[str, int] = {
     "summary": 10_000,
     "note": 4_000,
     "source": 1_000,
+    "retracted": 1_000,
 }
 
 # --- vocabularies -----------------------------------------------------------------------

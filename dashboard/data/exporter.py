@@ -9,6 +9,9 @@ leading apostrophes) gets one more leading apostrophe: `=1+1` -> `'=1+1`, `'=x` 
 removes exactly one, so import -> export -> import and export -> import -> export are exact.
 The XLSX is reproducible: fixed document dates, text cells only, no formulas or links.
 
+A `retracted` events column (README, "Case register") is written only when an exported event
+is retracted.
+
 Exports contain personal data (victim names): they are for the secretariat, not the public.
 """
 
@@ -52,7 +55,9 @@ def export_dir(engine: Engine, directory: Path | str, *, fmt: Format = "csv") ->
     """Write all cases and events into `directory`; returns the files written."""
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
-    cases, events = load_frames(engine)
+    cases, events = load_frames(engine, include_retracted=True)
+    if events["retracted"].null_count() == events.height:  # nothing retracted: the contract
+        events = events.drop("retracted")
     tables = {"cases": as_text(cases), "events": as_text(events)}
     if fmt == "csv":
         return [_write_csv(frame, out / f"{name}.csv") for name, frame in tables.items()]

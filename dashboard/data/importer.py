@@ -51,6 +51,8 @@ ESCAPED = r"^'+[=+\-@\t\r]"
 NEEDS_ESCAPE = r"^'*[=+\-@\t\r]"
 _MAX_SHOWN = 100
 _META = ("_file", "_line")
+#: the event columns an import reads: the contract's and its optional extensions
+EVENT_INPUT = c.EVENT_COLUMNS + c.EVENT_EXTENSIONS
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,9 @@ class _Raw:
     #: file label -> required columns its header lacks (reported once, not per row)
     missing: dict[str, set[str]] = field(default_factory=dict)
     problems: list[ImportProblem] = field(default_factory=list)
+    #: optional event columns (contract.EVENT_EXTENSIONS) that some file holds: only these
+    #: are written, so an import without them leaves the stored values alone
+    extensions: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -125,7 +130,7 @@ class _Stored:
     """What the database holds for the cases an import touches."""
 
     cases: pl.DataFrame  # case_id, incident_date
-    events: pl.DataFrame  # case_id, seq, event_date
+    events: pl.DataFrame  # case_id, seq, event_date, retracted
     #: every stored case_id (to compare case ids regardless of letter case)
     ids: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema={"case_id": pl.String}))
 
@@ -175,9 +180,59 @@ def import_frames(
     """
     raw = _Raw(
         cases=_from_canonical(frames.cases, c.CASE_COLUMNS, source_names[0]),
-        events=_from_canonical(frames.events, c.EVENT_COLUMNS, source_names[-1]),
+        events=_from_canonical(frames.events, EVENT_INPUT, source_names[-1]),
+        extensions={n for n in c.EVENT_EXTENSIONS if n in frames.events.columns},
     )
     return _import_raw(engine, raw, tuple(source_names), actor=actor, progress=progress)
+
+
+@dataclass(frozen=True)
+class RowCheck:
+    """Rows typed in a form, checked by the import's own rules against the database."""
+
+    problems: list[ImportProblem]
+    _raw: _Raw
+    _stored: _Stored
+
+    def write(self, conn: Connection) -> ContractFrames:
+        """Write the checked rows exactly as an import writes them (defaults, upsert)."""
+        if self.problems:
+            raise ImportValidationError(self.problems)
+        frames = _canonical(self._raw)
+        _write(conn, frames, self._stored, None)
+        return frames
+
+
+def check_rows(
+    conn: Connection,
+    *,
+    cases: pl.DataFrame | None = None,
+    events: pl.DataFrame | None = None,
+    label: str = "form",
+) -> RowCheck:
+    """The import's checks (same rules, same messages) on a few rows of contract text, e.g. one
+    case or one event typed in a form; each problem's `column` is the field it concerns.
+
+    Run it in the writing transaction (after its first write took the lock), so that what it
+    checks against is what the write will change. Empty strings count as missing.
+    """
+    raw = _Raw(
+        cases=_from_text(cases, c.CASE_COLUMNS, label),
+        events=_from_text(events, EVENT_INPUT, label),
+        extensions=set(c.EVENT_EXTENSIONS) & set(() if events is None else events.columns),
+    )
+    stored = _load_stored(conn, raw)
+    return RowCheck(_cell_problems(raw) + _cross_problems(raw, stored), raw, stored)
+
+
+def _from_text(frame: pl.DataFrame | None, columns: tuple[str, ...], label: str) -> pl.DataFrame:
+    if frame is None:
+        return _empty_raw(columns)
+    text_frame = _from_canonical(frame, columns, label)
+    return text_frame.with_columns(
+        pl.when(pl.col(n).str.strip_chars() == "").then(None).otherwise(pl.col(n)).alias(n)
+        for n in columns
+    )
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -186,10 +241,12 @@ def import_frames(
 def _read_raw(paths: Sequence[Path]) -> _Raw:
     cases: list[pl.DataFrame] = []
     events: list[pl.DataFrame] = []
-    raw = _Raw(cases=_empty_raw(c.CASE_COLUMNS), events=_empty_raw(c.EVENT_COLUMNS))
+    raw = _Raw(cases=_empty_raw(c.CASE_COLUMNS), events=_empty_raw(EVENT_INPUT))
     for path in paths:
         for kind, label, frame in _read_path(path, raw.problems):
             columns, required = _table_spec(kind)
+            if kind == "events":
+                raw.extensions |= set(c.EVENT_EXTENSIONS) & set(frame.columns)
             prepared = _prepare(frame, label, columns, required, raw)
             (cases if kind == "cases" else events).append(prepared)
     if cases:
@@ -336,7 +393,7 @@ def _from_xlsx_problem(path: Path, p: XlsxProblem) -> ImportProblem:
 def _table_spec(kind: str) -> tuple[tuple[str, ...], frozenset[str]]:
     if kind == "cases":
         return c.CASE_COLUMNS, c.CASE_REQUIRED
-    return c.EVENT_COLUMNS, c.EVENT_REQUIRED
+    return EVENT_INPUT, c.EVENT_REQUIRED
 
 
 def _prepare(
@@ -600,7 +657,7 @@ def _event_checks(missing: dict[str, set[str]]) -> list[_Check]:
         *_required(c.EVENT_COLUMNS, c.EVENT_REQUIRED, missing),
         _Check("seq", N_("must be a whole number"), pl.col("seq").is_not_null() & ~_whole("seq")),
         _Check("seq", N_("seq repeated for this case (first at {first})"), dup, {"first": first}),
-        *_length_checks(c.EVENT_COLUMNS),
+        *_length_checks(EVENT_INPUT),
         *_date_check("event_date"),
         _vocab("event_type", c.EVENT_TYPES, N_("not an event type of the contract")),
         _vocab("agency", c.AGENCY_CODES, N_("not an agency code")),
@@ -689,6 +746,7 @@ def _cross_problems(raw: _Raw, stored: _Stored | None) -> list[ImportProblem]:
     events = raw.events.filter(pl.col("case_id").is_not_null() & _whole("seq")).with_columns(
         pl.col("seq").cast(pl.Int64).alias("_seq")
     )
+    in_force = events.filter(pl.col("retracted").is_null())  # a retracted event orders nothing
     problems = []
     if stored is not None:
         problems += _letter_case_problems(raw.cases, stored.ids)
@@ -698,7 +756,7 @@ def _cross_problems(raw: _Raw, stored: _Stored | None) -> list[ImportProblem]:
             ImportProblem(f, n, "case_id", reason, v)
             for f, n, v in orphans.select("_file", "_line", "case_id").iter_rows()
         ]
-    return problems + _order_problems(events, known, stored)
+    return problems + _order_problems(in_force, known, stored)
 
 
 def _letter_case_problems(cases: pl.DataFrame, ids: pl.DataFrame) -> list[ImportProblem]:
@@ -730,7 +788,7 @@ def _order_problems(
 ) -> list[ImportProblem]:
     timeline = events.select("_file", "_line", "case_id", "_seq", "event_date")
     if stored is not None and not stored.events.is_empty():
-        kept = stored.events.join(
+        kept = stored.events.filter(pl.col("retracted").is_null()).join(
             timeline, left_on=["case_id", "seq"], right_on=["case_id", "_seq"], how="anti"
         )
         timeline = pl.concat(
@@ -823,8 +881,10 @@ def _canonical(raw: _Raw) -> ContractFrames:
         .otherwise(pl.col("trigger"))
     )
     events = raw.events.select(
-        pl.col(n).cast(c.EVENT_SCHEMA[n]) if n != "trigger" else spu_trigger.alias(n)
-        for n in c.EVENT_COLUMNS
+        pl.col(n).cast(c.EVENT_SCHEMA.get(n, pl.String()))
+        if n != "trigger"
+        else spu_trigger.alias(n)
+        for n in c.EVENT_COLUMNS + tuple(e for e in c.EVENT_EXTENSIONS if e in raw.extensions)
     ).sort("case_id", "seq")
     return ContractFrames(cases=cases, events=events)
 
@@ -868,14 +928,21 @@ def _load_stored(conn: Connection, raw: _Raw) -> _Stored:
     empty = _Stored(
         cases=pl.DataFrame(schema={"case_id": pl.String, "incident_date": pl.String}),
         events=pl.DataFrame(
-            schema={"case_id": pl.String, "seq": pl.Int64, "event_date": pl.String}
+            schema={
+                "case_id": pl.String,
+                "seq": pl.Int64,
+                "event_date": pl.String,
+                "retracted": pl.String,
+            }
         ),
     )
     if conn.execute(text("SELECT 1 FROM case_file LIMIT 1")).first() is None:
         return empty  # a fresh database: nothing to fetch (the usual bulk case)
     ids = pl.concat([raw.cases["case_id"], raw.events["case_id"]]).drop_nulls().unique().sort()
     cases = fetch_by_ids(conn, "SELECT case_id, incident_date FROM case_file", ids.to_list())
-    events = fetch_by_ids(conn, "SELECT case_id, seq, event_date FROM event", ids.to_list())
+    events = fetch_by_ids(
+        conn, "SELECT case_id, seq, event_date, retracted FROM event", ids.to_list()
+    )
     every_id = pl.DataFrame(
         {"case_id": conn.execute(text("SELECT case_id FROM case_file")).scalars().all()},
         schema={"case_id": pl.String},
@@ -961,5 +1028,5 @@ def _report(progress: Progress | None, stage: str, done: int, total: int) -> Non
 
 
 def _problem_key(p: ImportProblem) -> tuple[str, int, int]:
-    order = c.CASE_COLUMNS + c.EVENT_COLUMNS
+    order = c.CASE_COLUMNS + EVENT_INPUT
     return (p.file, p.line, order.index(p.column) if p.column in order else -1)

@@ -13,11 +13,22 @@ from typing import Any
 import polars as pl
 from sqlalchemy import URL, Connection, Engine, bindparam, make_url, text
 
-from dashboard.data.contract import CASE_COLUMNS, CASE_SCHEMA, EVENT_COLUMNS, EVENT_SCHEMA
+from dashboard.data.contract import (
+    CASE_COLUMNS,
+    CASE_SCHEMA,
+    EVENT_COLUMNS,
+    EVENT_EXTENSIONS,
+    EVENT_SCHEMA,
+)
 from dashboard.data.versioning import current_version
 
 _CASES_SQL = f"SELECT {', '.join(CASE_COLUMNS)} FROM case_file"
-_EVENTS_SQL = f"SELECT {', '.join(EVENT_COLUMNS)} FROM event"
+_EVENTS_SQL = f"SELECT {', '.join(EVENT_COLUMNS + EVENT_EXTENSIONS)} FROM event"
+#: events as the exporter writes them: the contract's columns and the retraction
+EVENT_EXPORT_SCHEMA: dict[str, pl.DataType] = {
+    **EVENT_SCHEMA,
+    **{n: pl.String() for n in EVENT_EXTENSIONS},
+}
 #: ids per `IN (...)` query: well under SQLite's and PostgreSQL's parameter limits
 ID_CHUNK = 500
 #: above this many ids fetch_by_ids reads the whole table once, this many rows at a time
@@ -33,8 +44,13 @@ def to_schema(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFra
     )
 
 
-def load_frames(engine: Engine) -> tuple[pl.DataFrame, pl.DataFrame]:
+def load_frames(
+    engine: Engine, *, include_retracted: bool = False
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """All cases and events, canonical and sorted.
+
+    Retracted events (entered by mistake) are left out, so no figure counts them; with
+    `include_retracted` (the exporter) they are kept and a `retracted` column says why.
 
     Read with connectorx (Arrow-native, columns straight into polars) where the URL allows it,
     else with `pl.read_database` over the engine (bench/read_bench.py measures both). The two
@@ -46,7 +62,7 @@ def load_frames(engine: Engine) -> tuple[pl.DataFrame, pl.DataFrame]:
         cases, events = _read_tables(engine)
         if _version(engine) == before:
             break
-    return _cases_frame(cases), _events_frame(events)
+    return _cases_frame(cases), _events_frame(events, include_retracted)
 
 
 #: reads of both tables before giving up on a write-free moment (each retry follows a write)
@@ -147,5 +163,8 @@ def _cases_frame(frame: pl.DataFrame) -> pl.DataFrame:
     return to_schema(frame, CASE_SCHEMA).sort("case_id")
 
 
-def _events_frame(frame: pl.DataFrame) -> pl.DataFrame:
-    return to_schema(frame, EVENT_SCHEMA).sort("case_id", "seq")
+def _events_frame(frame: pl.DataFrame, include_retracted: bool = False) -> pl.DataFrame:
+    events = to_schema(frame, EVENT_EXPORT_SCHEMA)
+    if not include_retracted:
+        events = events.filter(pl.col("retracted").is_null()).select(list(EVENT_SCHEMA))
+    return events.sort("case_id", "seq")
