@@ -4,7 +4,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.accounts import auth
-from dashboard.accounts.roles import ROLES
+from dashboard.accounts.roles import ROLES, ROLES_LEAST_FIRST
 from dashboard.config import get_settings
 from dashboard.data.contract import AGENCY_CODES
 from dashboard.i18n import label, t
@@ -55,7 +55,7 @@ with create, st.form("acc_create", clear_on_submit=True):
     full_name = st.text_input(t("Full name"), key="acc_new_full_name")
     # least privilege first: a slip of the hand must not make a secretariat account
     role = st.selectbox(
-        t("Role"), ROLES[::-1], key="acc_new_role", format_func=lambda r: t(role_label(r))
+        t("Role"), ROLES_LEAST_FIRST, key="acc_new_role", format_func=lambda r: t(role_label(r))
     )
     agency = st.selectbox(
         t("Agency (addressee accounts only)"),

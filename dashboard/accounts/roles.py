@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 ROLES = ("secretariat", "member", "spu_head", "observer", "addressee")
+#: the roles from the least to the most privileged (account forms offer the least first)
+ROLES_LEAST_FIRST = ("observer", "addressee", "spu_head", "member", "secretariat")
 #: roles that answer for one agency: they see and report on its recommendations only
 REPORTING_ROLES = frozenset({"addressee", "spu_head"})
 #: the agency an SPU head answers for
