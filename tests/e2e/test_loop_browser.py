@@ -22,7 +22,8 @@ EVIDENCE = "Inspection note 7 shows 9 regions comply"
 
 @pytest.fixture(scope="module")
 def loop_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
-    from db.engine import make_engine, migrate
+    from dashboard.data.database import migrate
+    from db.engine import make_engine
 
     folder = tmp_path_factory.mktemp("e2e-loop")
     url = f"sqlite:///{folder / 'oversight.db'}"
