@@ -75,9 +75,9 @@ entry = docket.filter(pl.col("case_id") == case_id).row(0, named=True)
 if st.button(t("Open the case file"), key="docket_open_case", icon=":material/timeline:"):
     open_case(case_id)
 snap = committee.session_snapshot(engine=eng, principal=principal, session_id=session_id)
-facts = snap.get("case_metrics", {}).get(case_id)
+facts = snap.case_metrics.get(case_id)
 if facts:
-    st.caption(t("Metrics as of {as_of} (frozen with the session)", as_of=snap["as_of"]))
+    st.caption(t("Metrics as of {as_of} (frozen with the session)", as_of=snap.as_of.isoformat()))
     shown = [k for k in CASE_FACTS if k in facts]
     st.dataframe(
         pl.DataFrame(

@@ -79,13 +79,13 @@ st.markdown(
         "**Frozen figures** for {period}, as of {as_of} (taken {taken}); later imports do not change them.",
         period=sess.period,
         as_of=sess.as_of.isoformat(),
-        taken=(snap.get("taken_at") or "")[:16].replace("T", " "),
+        taken=snap.taken_at.strftime("%Y-%m-%d %H:%M") if snap.taken_at else "—",
     )
 )
-figs = snap.get("indicators", {})
+figs = snap.indicators
 cols = st.columns(4)
 for i, name in enumerate(n for n in SESSION_FIGURES if n in figs):
-    cols[i % 4].metric(indicator_title(name), fmt_figure(name, figs[name].get("value")))
+    cols[i % 4].metric(indicator_title(name), fmt_figure(name, figs[name].value))
 
 st.download_button(
     t("Download session pack (PDF)"),

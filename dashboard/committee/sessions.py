@@ -22,7 +22,7 @@ from dashboard.committee.common import (
     record_change,
     utc_now,
 )
-from dashboard.committee.snapshot import compute_snapshot, metrics_as_of
+from dashboard.committee.snapshot import Snapshot, compute_snapshot, metrics_as_of
 from dashboard.data.contract import half_year_bounds
 from dashboard.engine.indicators import SESSION_FIGURES
 from dashboard.i18n import N_
@@ -108,21 +108,21 @@ def create_session(
             as_of=as_of,
             members_present=_members_text(members_present),
             status="planned",
-            snapshot_json=json.dumps(snap, ensure_ascii=False, sort_keys=True),
+            snapshot_json=snap.dump(),
             snapshot_taken_at=utc_now(),
             created_by=principal.username,
         )
         s.add(row)
         s.flush()
         assert row.id is not None
-        for d in snap["docket"]:
+        for d in snap.docket:
             s.add(
                 DocketEntry(
                     session_id=row.id,
-                    case_id=d["case_id"],
+                    case_id=d.case_id,
                     origin="suggested",
-                    score=d["score"],
-                    reasons_json=json.dumps(d["reasons"]),
+                    score=d.score,
+                    reasons_json=json.dumps(d.reasons),
                     changed_by=principal.username,
                 )
             )
@@ -133,7 +133,7 @@ def create_session(
             entity="committee_session",
             entity_id=row.id,
             after=_session_public(row),
-            detail=f"docket={len(snap['docket'])}",
+            detail=f"docket={len(snap.docket)}",
         )
         return row
 
@@ -275,19 +275,13 @@ def get_session(*, engine: Engine, principal: Principal, session_id: int) -> Com
         return session_row(s, session_id)
 
 
-def session_snapshot(*, engine: Engine, principal: Principal, session_id: int) -> dict[str, Any]:
+def session_snapshot(*, engine: Engine, principal: Principal, session_id: int) -> Snapshot:
     """The frozen figures of a session (see `compute_snapshot`); case ids only for committee."""
     require(principal, "view_tracker")
     with Session(engine) as s:
-        row = session_row(s, session_id)
-        snap = json.loads(row.snapshot_json or "{}")
-    if not can(principal, "view_sessions"):
-        # observers: the session's systemic figures only, no docket and no case ids
-        snap = {k: v for k, v in snap.items() if k not in ("docket", "case_metrics")}
-        for fig in snap.get("indicators", {}).values():
-            fig.pop("numerator_ids", None)
-            fig.pop("denominator_ids", None)
-    return snap
+        snap = Snapshot.load(session_row(s, session_id).snapshot_json)
+    # observers: the session's systemic figures only, no docket and no case ids
+    return snap if can(principal, "view_sessions") else snap.for_public()
 
 
 def trend_frame(
@@ -307,7 +301,7 @@ def trend_frame(
             rows = [r for r in rows if r.session_date <= last.session_date]
     out = []
     for r in rows:
-        figs = json.loads(r.snapshot_json or "{}").get("indicators", {})
+        figs = Snapshot.load(r.snapshot_json).indicators
         for name in SESSION_FIGURES:
             fig = figs.get(name)
             if fig is None:
@@ -319,9 +313,9 @@ def trend_frame(
                     "period": r.period,
                     "session_date": r.session_date,
                     "indicator": name,
-                    "value": as_float(fig.get("value")),
-                    "numerator": as_int(fig.get("numerator")),
-                    "denominator": as_int(fig.get("denominator")),
+                    "value": as_float(fig.value),
+                    "numerator": fig.numerator,
+                    "denominator": fig.denominator,
                 }
             )
     return pl.DataFrame(

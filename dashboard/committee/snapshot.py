@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 import polars as pl
+from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 
 from dashboard.committee.common import DOCKET_SIZE, SNAPSHOT_BREAKDOWNS, utc_now
@@ -16,6 +17,84 @@ from dashboard.engine import indicators
 from dashboard.engine.docket import docket_suggestions
 from dashboard.engine.indicators import breakdown, compute_indicators
 from dashboard.engine.metrics import case_metrics
+
+
+class FrozenFigure(BaseModel):
+    """One indicator as the session saw it, with the case ids behind it (committee only)."""
+
+    value: int | float | None = None
+    numerator: int | None = None
+    denominator: int | None = None
+    numerator_ids: list[str] = Field(default_factory=list)
+    denominator_ids: list[str] = Field(default_factory=list)
+
+
+class FrozenBreakdownRow(BaseModel):
+    """One indicator for one group (a region, an accused agency) of the reviewed half-year."""
+
+    group: str | None = None
+    indicator: str
+    value: int | float | None = None
+    numerator: int | None = None
+    denominator: int | None = None
+
+
+class DocketSuggestion(BaseModel):
+    case_id: str
+    score: float
+    reasons: list[str] = Field(default_factory=list)
+
+
+class Snapshot(BaseModel):
+    """The frozen figures of a session (stored as JSON in committee_session.snapshot_json)."""
+
+    period: str
+    period_start: date
+    period_end: date
+    as_of: date
+    taken_at: datetime | None = None
+    indicators: dict[str, FrozenFigure] = Field(default_factory=dict)
+    breakdowns: dict[str, list[FrozenBreakdownRow]] = Field(default_factory=dict)
+    docket: list[DocketSuggestion] = Field(default_factory=list)
+    suggested_total: int = 0
+    #: the docket cases' per-case metrics (never personal fields)
+    case_metrics: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+    @classmethod
+    def load(cls, text: str | None) -> Snapshot:
+        """The stored snapshot; every session is created with one."""
+        if not text:
+            raise ValueError("this session has no frozen snapshot")
+        return cls.model_validate_json(text)
+
+    def dump(self) -> str:
+        return self.model_dump_json()
+
+    def region_figure(self, indicator: str, region: str) -> FrozenFigure:
+        """`indicator` in `region` as frozen; a region without cases is an empty figure."""
+        return group_figure(self.breakdowns.get("region", []), indicator, region)
+
+    def for_public(self) -> Snapshot:
+        """What a role outside the committee sees: the systemic figures, no docket, no case ids."""
+        figures = {
+            n: f.model_copy(update={"numerator_ids": [], "denominator_ids": []})
+            for n, f in self.indicators.items()
+        }
+        return self.model_copy(update={"indicators": figures, "docket": [], "case_metrics": {}})
+
+
+def breakdown_rows(frame: pl.DataFrame) -> list[FrozenBreakdownRow]:
+    """An engine breakdown (group, indicator, value, numerator, denominator, ids...) as rows."""
+    keep = [c for c in FrozenBreakdownRow.model_fields if c in frame.columns]
+    return [FrozenBreakdownRow.model_validate(jsonable(r)) for r in frame.select(keep).to_dicts()]
+
+
+def group_figure(rows: list[FrozenBreakdownRow], indicator: str, group: str) -> FrozenFigure:
+    """`indicator` for `group` among `rows`; a group without cases is an empty figure."""
+    for r in rows:
+        if r.indicator == indicator and r.group == group:
+            return FrozenFigure(value=r.value, numerator=r.numerator, denominator=r.denominator)
+    return FrozenFigure(value=None, numerator=0, denominator=0)
 
 
 def indicator_names() -> tuple[str, ...]:
@@ -66,20 +145,15 @@ def compute_snapshot(
     as_of: date,
     docket_size: int = DOCKET_SIZE,
     weights: Any = None,
-) -> dict[str, Any]:
-    """The frozen figures of a session, as plain JSON-able data (pure: metrics in, dict out)."""
+) -> Snapshot:
+    """The frozen figures of a session (pure: metrics in, Snapshot out)."""
 
     start, end = half_year_bounds(period)
     figures = compute_indicators(metrics, start=start, end=end)
-    breakdowns: dict[str, list[dict[str, Any]]] = {}
-    for by in SNAPSHOT_BREAKDOWNS:
-        frame = breakdown(metrics, start=start, end=end, by=by)
-        keep = [
-            c
-            for c in ("group", "indicator", "value", "numerator", "denominator")
-            if c in frame.columns
-        ]
-        breakdowns[by] = jsonable(frame.select(keep).to_dicts())
+    breakdowns = {
+        by: breakdown_rows(breakdown(metrics, start=start, end=end, by=by))
+        for by in SNAPSHOT_BREAKDOWNS
+    }
     # the engine lists every eligible case; only those where at least one rule fired are suggested
     suggestions = docket_suggestions(metrics, as_of=as_of, weights=weights).filter(
         pl.col("score") > 0
@@ -92,15 +166,17 @@ def compute_snapshot(
     ids = [d["case_id"] for d in docket]
     safe_cols = [c for c in metrics.columns if c not in PERSONAL_FIELDS]
     case_rows = metrics.filter(pl.col("case_id").is_in(ids)).select(safe_cols).to_dicts()
-    return {
-        "period": period,
-        "period_start": start.isoformat(),
-        "period_end": end.isoformat(),
-        "as_of": as_of.isoformat(),
-        "taken_at": utc_now().isoformat(timespec="seconds"),
-        "indicators": {name: figure_dict(fig) for name, fig in figures.items()},
-        "breakdowns": breakdowns,
-        "docket": docket,
-        "suggested_total": suggestions.height,
-        "case_metrics": {r["case_id"]: jsonable(r) for r in case_rows},
-    }
+    return Snapshot.model_validate(
+        {
+            "period": period,
+            "period_start": start,
+            "period_end": end,
+            "as_of": as_of,
+            "taken_at": utc_now().replace(microsecond=0),
+            "indicators": {name: figure_dict(fig) for name, fig in figures.items()},
+            "breakdowns": breakdowns,
+            "docket": docket,
+            "suggested_total": suggestions.height,
+            "case_metrics": {r["case_id"]: jsonable(r) for r in case_rows},
+        }
+    )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -23,8 +22,15 @@ from dashboard.committee.common import (
     current_date,
 )
 from dashboard.committee.recommendations import history_frame, readable_text, sees_case_reference
-from dashboard.committee.sessions import as_float, as_int, session_row
-from dashboard.committee.snapshot import figure_dict, jsonable, metrics_as_of
+from dashboard.committee.sessions import as_float, session_row
+from dashboard.committee.snapshot import (
+    FrozenFigure,
+    Snapshot,
+    breakdown_rows,
+    figure_dict,
+    group_figure,
+    metrics_as_of,
+)
 from dashboard.data.contract import half_year_bounds, half_year_label
 from dashboard.data.exporter import workbook
 from dashboard.engine.indicators import breakdown, compute_indicators
@@ -219,23 +225,10 @@ class BeforeAfter:
     after: IndicatorPoint | None  # None: no later half-year with data yet
 
 
-def _point_from(fig: dict[str, Any] | None, label: str, as_of: date) -> IndicatorPoint | None:
+def _point_from(fig: FrozenFigure | None, label: str, as_of: date) -> IndicatorPoint | None:
     if fig is None:
         return None
-    return IndicatorPoint(
-        label,
-        as_of,
-        as_float(fig.get("value")),
-        as_int(fig.get("numerator")),
-        as_int(fig.get("denominator")),
-    )
-
-
-def _region_fig(rows: list[dict[str, Any]], indicator: str, region: str) -> dict[str, Any] | None:
-    for r in rows:
-        if r.get("indicator") == indicator and r.get("group") == region:
-            return r
-    return {"value": None, "numerator": 0, "denominator": 0}
+    return IndicatorPoint(label, as_of, as_float(fig.value), fig.numerator, fig.denominator)
 
 
 def indicator_before_after(
@@ -262,11 +255,8 @@ def indicator_before_after(
     if not rec.target_indicator:
         return None
     ind, region = rec.target_indicator, rec.target_region
-    snap = json.loads(sess.snapshot_json or "{}")
-    if region:
-        before_fig = _region_fig(snap.get("breakdowns", {}).get("region", []), ind, region)
-    else:
-        before_fig = snap.get("indicators", {}).get(ind)
+    snap = Snapshot.load(sess.snapshot_json)
+    before_fig = snap.region_figure(ind, region) if region else snap.indicators.get(ind)
     before = _point_from(before_fig, sess.period, sess.as_of)
 
     as_of = as_of or current_date()
@@ -287,15 +277,10 @@ def indicator_before_after(
             label = half_year_label(dates.max())  # type: ignore[arg-type]
             start, end = half_year_bounds(label)
             if region:
-                frame = breakdown(metrics, start=start, end=end, by="region")
-                keep = [
-                    c
-                    for c in ("group", "indicator", "value", "numerator", "denominator")
-                    if c in frame.columns
-                ]
-                fig = _region_fig(jsonable(frame.select(keep).to_dicts()), ind, region)
+                rows = breakdown_rows(breakdown(metrics, start=start, end=end, by="region"))
+                fig: FrozenFigure | None = group_figure(rows, ind, region)
             else:
                 figs = compute_indicators(metrics, start=start, end=end)
-                fig = figure_dict(figs[ind]) if ind in figs else None
+                fig = FrozenFigure.model_validate(figure_dict(figs[ind])) if ind in figs else None
             after = _point_from(fig, label, min(as_of, end))
     return BeforeAfter(ind, region, before, after)

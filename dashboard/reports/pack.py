@@ -13,7 +13,6 @@ recommendations with their follow-up history. A victim's name appears only where
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -166,15 +165,15 @@ def pack_data(
         sess = s.get(CommitteeSession, session_id)
         if sess is None:
             raise committee.NotFound(f"no committee session {session_id}")
-    snap = json.loads(sess.snapshot_json or "{}")
-    figs = snap.get("indicators", {})
+    snap = committee.Snapshot.load(sess.snapshot_json)
+    figs = snap.indicators
     headline = [
         PackFigure(
             name,
             indicator_title(name),
-            figs[name].get("value"),
-            committee.as_int(figs[name].get("numerator")),
-            committee.as_int(figs[name].get("denominator")),
+            figs[name].value,
+            figs[name].numerator,
+            figs[name].denominator,
         )
         for name in SESSION_FIGURES
         if name in figs
@@ -182,7 +181,7 @@ def pack_data(
     trend = committee.trend_frame(engine=engine, principal=principal, upto_session_id=session_id)
     known_on = min(sess.session_date, today)
     docket = committee.docket_frame(engine=engine, principal=principal, session_id=session_id)
-    case_metrics = snap.get("case_metrics", {})
+    case_metrics = snap.case_metrics
     cases: list[PackCase] = []
     narrative = can(principal, "view_case_narrative")
     with Session(engine) as s:
@@ -260,7 +259,7 @@ def pack_data(
         as_of=sess.as_of,
         status=sess.status,
         members=[m for m in (sess.members_present or "").splitlines() if m.strip()],
-        snapshot_taken_at=snap.get("taken_at"),
+        snapshot_taken_at=snap.taken_at.isoformat() if snap.taken_at else None,
         generated_at=datetime.now(UTC),
         generated_by=principal.username,
         events_known_on=known_on,

@@ -100,16 +100,16 @@ def test_create_session_freezes_figures_and_suggested_docket(loaded: Engine) -> 
     expected = metrics.filter(
         pl.col("complaint_on").is_between(date(2012, 7, 1), date(2012, 12, 31))
     ).height
-    assert expected > 0 and snap["indicators"]["complaints"]["value"] == expected
-    assert snap["period"] == PERIOD and snap["as_of"] == "2012-12-31"
+    assert expected > 0 and snap.indicators["complaints"].value == expected
+    assert snap.period == PERIOD and snap.as_of == date(2012, 12, 31)
     # every suggestion became a docket entry with its reasons
     docket = committee.docket_frame(engine=loaded, principal=MEM, session_id=sid)
-    assert sorted(docket["case_id"]) == sorted(d["case_id"] for d in snap["docket"])
+    assert sorted(docket["case_id"]) == sorted(d.case_id for d in snap.docket)
     assert docket.height > 0
     assert all(len(r) > 0 for r in docket["reasons"])
     assert set(docket["origin"]) == {"suggested"}
     # the frozen per-case metrics never carry personal data
-    blob = json.dumps(snap)
+    blob = snap.dump()
     assert "victim_name" not in blob and "summary" not in blob
     names = cases.filter(pl.col("victim_name").is_not_null())["victim_name"].to_list()
     assert not any(n in blob for n in names)
@@ -126,16 +126,16 @@ def test_snapshot_unchanged_after_a_new_import(loaded: Engine, tmp_path: Path) -
     assert _live_complaints(loaded, date(2012, 12, 31)) == live_before + 1  # the import counts…
     after = committee.session_snapshot(engine=loaded, principal=SEC, session_id=sid)
     assert after == before  # …but not in what the session saw
-    assert after["indicators"]["complaints"]["value"] == live_before
+    assert after.indicators["complaints"].value == live_before
     assert committee.docket_frame(engine=loaded, principal=SEC, session_id=sid).equals(
         docket_before
     )
     # a session created now does see it
     sid2 = _session(loaded, title="Later look at the same half-year")
     assert (
-        committee.session_snapshot(engine=loaded, principal=SEC, session_id=sid2)["indicators"][
-            "complaints"
-        ]["value"]
+        committee.session_snapshot(engine=loaded, principal=SEC, session_id=sid2)
+        .indicators["complaints"]
+        .value
         == live_before + 1
     )
 
@@ -174,8 +174,10 @@ def test_roles_are_enforced_server_side(loaded: Engine) -> None:
         committee.set_session_status(engine=loaded, principal=MEM, session_id=sid, status="held")
     # the observer sees the session's systemic figures, never its docket or case ids
     snap = committee.session_snapshot(engine=loaded, principal=OBS, session_id=sid)
-    assert "docket" not in snap and "case_metrics" not in snap
-    assert all("numerator_ids" not in f for f in snap["indicators"].values())
+    assert snap.docket == [] and snap.case_metrics == {}
+    assert snap.indicators and all(
+        not f.numerator_ids and not f.denominator_ids for f in snap.indicators.values()
+    )
 
 
 def test_status_changes_are_audited(loaded: Engine) -> None:
@@ -627,9 +629,7 @@ def test_before_after_of_the_targeted_indicator(loaded: Engine) -> None:
     )
     assert ba is not None and ba.before is not None and ba.after is not None
     snap = committee.session_snapshot(engine=loaded, principal=SEC, session_id=sid)
-    assert (
-        ba.before.value == snap["indicators"]["complaints"]["value"] and ba.before.label == PERIOD
-    )
+    assert ba.before.value == snap.indicators["complaints"].value and ba.before.label == PERIOD
     # "after" is the latest half-year with complaints after the reviewed one
     metrics = case_metrics(*load_frames(loaded), date(2016, 6, 30))
     latest = metrics.filter(pl.col("complaint_on") > date(2012, 12, 31))["complaint_on"].max()

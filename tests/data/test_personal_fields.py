@@ -55,7 +55,7 @@ def test_snapshot_and_public_export_hold_none_of_them(loaded) -> None:
     cases, events = load_frames(loaded)
     metrics = case_metrics(cases, events, date(2025, 6, 30))
     snap = compute_snapshot(metrics, period="2025-H1", as_of=date(2025, 6, 30))
-    for row in snap["case_metrics"].values():
+    for row in snap.case_metrics.values():
         assert PERSONAL_FIELDS.isdisjoint(row)
     for frame in public_export_frames(loaded, OBSERVER, as_of=date(2025, 6, 30)).values():
         assert PERSONAL_FIELDS.isdisjoint(frame.columns)

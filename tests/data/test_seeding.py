@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 import pytest
@@ -11,6 +10,7 @@ from sqlmodel import Session, col, func, select
 from dashboard.accounts.roles import Principal
 from dashboard.cli import main
 from dashboard.committee import accountability
+from dashboard.committee.snapshot import Snapshot
 from dashboard.data.importer import import_files
 from dashboard.data.seeding import (
     SEED_ACTOR,
@@ -69,10 +69,10 @@ def test_sessions_have_docket_snapshot_and_follow_up_states(engine):
             assert sess.created_by == SEED_ACTOR
             entries = s.exec(select(DocketEntry).where(DocketEntry.session_id == sess.id)).all()
             assert entries, sess.period
-            snap = json.loads(sess.snapshot_json or "{}")
-            assert snap["period"] == sess.period
-            assert snap["as_of"] <= sess.period_end.isoformat()
-            assert "reclassification_rate" in snap["indicators"]
+            snap = Snapshot.load(sess.snapshot_json)
+            assert snap.period == sess.period
+            assert snap.as_of <= sess.period_end
+            assert "reclassification_rate" in snap.indicators
         recs = s.exec(select(Recommendation)).all()
         statuses = {r.status for r in recs}
         assert {"issued", "acknowledged", "in_progress", "partly_implemented"} <= statuses

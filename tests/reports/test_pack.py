@@ -152,7 +152,7 @@ def test_pack_has_every_section_and_opens(two_sessions: tuple[Engine, int]) -> N
     assert "Айгүл Сәрсенова" in text
     # headline figures: the frozen number of complaints is printed
     snap = committee.session_snapshot(engine=engine, principal=SEC, session_id=sid)
-    assert f"{snap['indicators']['complaints']['value']}" in text
+    assert f"{snap.indicators['complaints'].value}" in text
     # the trend compares with the previous session's period
     assert "2012-H1" in text and "2012-H2" in text
     # the docket: every case with its summary and timeline
