@@ -16,6 +16,7 @@ from dashboard.ui.drilldown import audit_case_view, requested_case
 from dashboard.ui.loaders import docket_reasons, engine, load_metrics
 from dashboard.ui.register import case_forms, history_table
 from dashboard.ui.tables import case_metric_rows, labelled_table
+from dashboard.ui.text import plain
 
 principal = require_page("view_cases")
 c = sidebar_controls()
@@ -28,14 +29,14 @@ if not case_id:
 try:
     cf = case_file(engine(), case_id.strip(), principal)
 except CaseNotFound:
-    st.warning(t("There is no case {case_id}.", case_id=case_id))
+    st.warning(t("There is no case {case_id}.", case_id=plain(case_id)))
     st.stop()
 st.query_params["case"] = cf.facts["case_id"]  # the address names the case shown
 if cf.shows_personal:
     audit_case_view(principal, cf.facts["case_id"])
 f = cf.facts
 
-st.header(f["case_id"])
+st.header(plain(f["case_id"]))
 a, b, d = st.columns(3)
 a.markdown(
     f"**{t('Region')}:** {region_name(f['region'])}  \n**{t('Accused agency')}:** {label('agency', f['accused_agency'])}"
@@ -50,11 +51,11 @@ b.markdown(
     f"**{t('Allegations')}:** {labels('allegations', f['allegations'], ', ')}  \n**{t('Harm')}:** {label('harm', f['harm'])} · **{t('Medical evidence')}:** {label('medical_evidence', f['medical_evidence'] or 'none')}"
 )
 if f.get("victim_name"):
-    d.markdown(f"**{t('Victim')}:** {f['victim_name']}")
+    d.markdown(f"**{t('Victim')}:** {plain(f['victim_name'])}")
 if f.get("summary"):
-    d.markdown(f["summary"])
+    d.markdown(plain(f["summary"]))
 if f.get("source"):
-    d.caption(f["source"])
+    d.caption(plain(f["source"]))
 if can(principal, "edit_cases"):  # before the figures: a case not yet known at T is edited too
     case_forms(principal, cf)
 with st.expander(t("History of changes"), expanded=False):

@@ -15,6 +15,7 @@ from dashboard.ui.controls import page_header
 from dashboard.ui.drilldown import open_case
 from dashboard.ui.loaders import engine
 from dashboard.ui.loop import agenda_part, carry_forward_block
+from dashboard.ui.text import plain
 
 principal = require_page("view_sessions")
 page_header("Docket")
@@ -102,7 +103,7 @@ st.markdown(t("**Comments**"))
 for c in committee.comments_frame(
     engine=eng, principal=principal, entry_id=entry["entry_id"]
 ).iter_rows(named=True):
-    st.markdown(f"*{c['author']}, {c['created_at']:%Y-%m-%d %H:%M}:* {c['text']}")
+    st.markdown(f"*{plain(c['author'])}, {c['created_at']:%Y-%m-%d %H:%M}:* {plain(c['text'])}")
 if can(principal, "comment_docket"):
     with st.form("docket_comment"):
         st.text_area(t("Your comment"), key="docket_comment_text")

@@ -26,6 +26,7 @@ from dashboard.ui.loop import (
     submission_form,
     timeline,
 )
+from dashboard.ui.text import plain
 
 principal = require_page("view_tracker")
 page_header("Recommendation")
@@ -41,9 +42,9 @@ rec = committee.get_recommendation(engine=eng, principal=principal, recommendati
 
 st.markdown(
     f"**#{rec_id}** · {kind_label(rec.kind)} · {t('Addressee')}: **{label('agency', rec.addressee)}**"
-    f" · {row['session_title']}"
+    f" · {plain(row['session_title'])}"
 )
-st.markdown(rec.text if rec.text is not None else f"*{t(NOT_PUBLISHED)}*")
+st.markdown(plain(rec.text) if rec.text is not None else f"*{t(NOT_PUBLISHED)}*")
 facts(principal, rec_id)
 standing(row)
 line = timeline(principal, rec_id)

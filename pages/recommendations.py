@@ -19,6 +19,7 @@ from dashboard.ui.committee import (
 )
 from dashboard.ui.controls import page_header
 from dashboard.ui.loaders import engine
+from dashboard.ui.text import plain
 
 principal = require_page("view_sessions")
 page_header("Recommendations")
@@ -41,9 +42,9 @@ row = recs.filter(pl.col("id") == rec_id).row(0, named=True)
 st.markdown(
     f"**#{rec_id}** · **{kind_label(rec.kind)}** · {t('Addressee')}: "
     f"**{label('agency', rec.addressee)}**"
-    + (f" · {t('Case')}: {rec.case_id}" if rec.case_id else "")
+    + (f" · {t('Case')}: {plain(rec.case_id)}" if rec.case_id else "")
 )
-st.markdown(rec.text or "")
+st.markdown(plain(rec.text))
 status_line = t(
     "Status: **{status}** since {date} · due {due}",
     status=status_label(rec.status),

@@ -20,6 +20,7 @@ from dashboard.ui.committee import (
 )
 from dashboard.ui.controls import page_header
 from dashboard.ui.loaders import engine
+from dashboard.ui.text import plain
 
 principal = require_page("view_sessions")
 page_header("Sessions")
@@ -49,9 +50,10 @@ session_id = session_picker(principal, key="sessions_pick")
 if session_id is None:
     st.stop()
 sess = committee.get_session(engine=engine(), principal=principal, session_id=session_id)
-st.subheader(session_label(sess.model_dump()))
+st.subheader(plain(session_label(sess.model_dump())))
 if sess.members_present:
-    st.caption(t("Members present: {names}", names=", ".join(sess.members_present.splitlines())))
+    names = ", ".join(sess.members_present.splitlines())
+    st.caption(t("Members present: {names}", names=plain(names)))
 
 if can(principal, "manage_sessions"):
     c1, c2 = st.columns([2, 1])

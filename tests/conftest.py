@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
@@ -37,6 +38,12 @@ def add_accounts(
                 code = (agency_code or "PGO") if role == "addressee" else None
                 s.add(User(username=username, role=role, agency_code=code))
         s.commit()
+
+
+def add_principals(engine: Engine, *principals: Any) -> None:
+    """Active accounts matching these Principals (role, agency), for sessions set up directly."""
+    for p in principals:
+        add_accounts(engine, {p.username: p.role}, getattr(p, "agency_code", None))
 
 
 def make_test_accounts(engine: Engine, agency_code: str | None = None) -> None:

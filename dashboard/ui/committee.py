@@ -16,6 +16,7 @@ from dashboard.i18n import N_, format_date, label, region_name, t
 from dashboard.i18n.format import fmt_figure, indicator_title
 from dashboard.ui.controls import last_complete_half_year
 from dashboard.ui.loaders import engine, invalidate
+from dashboard.ui.text import plain
 
 #: the session chosen on any committee page (shared by sessions, docket, recommendations)
 K_SESSION = "wf_session_id"
@@ -278,9 +279,9 @@ def history_lines(hist: pl.DataFrame) -> list[str]:
         if h["entry_id"] in corrected_by:
             bits.append("~~" + t("corrected by #{n}", n=corrected_by[h["entry_id"]]) + "~~")
         if h["evidence"]:
-            bits.append(h["evidence"])
+            bits.append(plain(h["evidence"]))
         if h["recorded_by"]:
-            bits.append(f"*({h['recorded_by']})*")
+            bits.append(f"*({plain(h['recorded_by'])})*")
         lines.append(" · ".join(bits))
     return lines
 
@@ -299,7 +300,8 @@ def recommendation_choice(recs: pl.DataFrame) -> int:
         st.radio(
             t("Recommendation"),
             ids,
-            format_func=lambda i: f"#{i} · {(texts.get(i) or '')[:80]}",
+            # radio labels are markdown: the text is shown as typed
+            format_func=lambda i: f"#{i} · {plain((texts.get(i) or '')[:80])}",
             key=K_REC_CHOICE,
         )
     )

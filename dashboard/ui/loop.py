@@ -20,6 +20,7 @@ from dashboard.i18n.format import indicator_title
 from dashboard.ui.committee import kind_label, run_write, status_form, status_label
 from dashboard.ui.drilldown import _switch
 from dashboard.ui.loaders import engine
+from dashboard.ui.text import plain
 
 #: the recommendation shown on the recommendation's page (also ?id=N in its address)
 K_REC = "rec_page_id"
@@ -105,7 +106,7 @@ def facts(principal: Principal, rec_id: int) -> None:
     if f is None:
         return
     st.markdown(
-        f"**{t('Case')}:** {f['case_id']} · {label('agency', f['accused_agency'])} · "
+        f"**{t('Case')}:** {plain(f['case_id'])} · {label('agency', f['accused_agency'])} · "
         f"{label('harm', f['harm'])} · {t('complaint of {date}', date=format_date(f['complaint_date']))}"
     )
 
@@ -323,7 +324,7 @@ def publish_block(principal: Principal, rec_id: int) -> None:
             else t("not published")
         )
         with st.expander(f"{t(kinds[r['kind']])} #{r['no']} — {state}"):
-            st.caption(t("Original: {text}", text=r["text"]))
+            st.caption(t("Original: {text}", text=plain(r["text"])))
             st.text_area(t("Text to publish"), value=r["public_text"] or r["text"], key=key)
             files = (
                 acc.files_of(

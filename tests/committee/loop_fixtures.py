@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from dashboard import committee
 from dashboard.accounts.roles import Principal
 from dashboard.data.importer import import_files
-from tests.conftest import ROOT
+from tests.conftest import ROOT, add_principals
 
 DOCUMENTED = [
     ROOT / "seed" / "documented" / "cases.csv",
@@ -71,6 +71,7 @@ class Loop:
 def build(engine: Engine, *, due: date = date(2013, 4, 1)) -> Loop:
     """The documented cases, a session of 2013-02-15 and two recommendations."""
     import_files(engine, DOCUMENTED, actor="test")
+    add_principals(engine, SEC, MEM, OBS, PGO, IID, SPU)  # pages re-check the signed-in account
     sess = committee.create_session(
         engine=engine,
         principal=SEC,

@@ -10,6 +10,7 @@ import pytest
 from dashboard import committee
 from dashboard.accounts.roles import Principal
 from dashboard.i18n import label, set_language
+from dashboard.ui.text import plain
 
 SEC = Principal("test-secretariat", "secretariat")
 
@@ -122,8 +123,9 @@ def test_whole_cycle(page, demo_db) -> None:
     history = next(m.value for m in at.markdown if m.value.startswith("1. **")).splitlines()
     assert [line.split(".")[0] for line in history] == ["1", "2", "3"]
     assert "issued" in history[0]
-    assert "acknowledged" in history[1] and "Letter of the PGO no. 4" in history[1]
-    assert "in progress" in history[2] and "Two regional SPU posts created" in history[2]
+    # evidence is shown as typed (escaped for markdown, tests/e2e/test_markup_in_data_browser.py)
+    assert "acknowledged" in history[1] and plain("Letter of the PGO no. 4") in history[1]
+    assert "in progress" in history[2] and plain("Two regional SPU posts created") in history[2]
     rec = committee.get_recommendation(engine=demo_db, principal=SEC, recommendation_id=rid)
     assert (rec.status, rec.version) == ("in_progress", 3)
     # before/after of the targeted indicator is shown
