@@ -14,10 +14,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from dashboard.importer import import_files
-from dashboard.roles import Principal
 
-from dashboard import workflow as wf
+from dashboard import committee as wf
+from dashboard.accounts.roles import Principal
+from dashboard.data.importer import import_files
 from db.engine import make_engine
 from tests.e2e.conftest import demo_database, running_app, shot, sign_in, wait_idle
 
