@@ -92,6 +92,8 @@ class Settings(BaseSettings):
     disclosure_protection: int = Field(default=3, ge=2)
     #: Public figures: a rate (or a part of a group) over fewer cases than this is not shown.
     disclosure_rate_min: int = Field(default=10, ge=1)
+    #: The map marks (hatches) a region whose figure rests on fewer cases than this.
+    map_few_cases: int = Field(default=10, ge=1)
 
 
 @lru_cache(maxsize=1)

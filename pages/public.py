@@ -11,6 +11,7 @@ from dashboard.i18n import N_, region_name, t
 from dashboard.i18n.format import indicator_help, indicator_title
 from dashboard.ui.auth import require_page
 from dashboard.ui.controls import half_years, last_complete_half_year, page_header
+from dashboard.ui.figures import public_region_map
 from dashboard.ui.loaders import data_version, load_metrics
 
 principal = require_page("view_public_figures")
@@ -90,3 +91,10 @@ with right:
             key="pub_trend",
         )
         st.caption(t("Gaps in a line: too few cases in that half-year to show a percentage."))
+
+st.subheader(t("Regions"))
+public_region_map(
+    public.public_table(load_metrics(version, today), principal, start=start, end=end, by="region"),
+    list(public.PUBLIC_TRENDS),
+    key="pub_map",
+)

@@ -1,4 +1,5 @@
-"""Indicator tiles and the ranked-regions chart, each drilling down to its cases."""
+"""Indicator tiles, the regions map and the ranked-regions chart, each drilling down to its
+cases."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts
+from dashboard.config import get_settings
 from dashboard.engine.indicators import is_rate
 from dashboard.i18n import (
     region_name,
@@ -18,7 +20,7 @@ from dashboard.i18n.format import fmt_figure, fmt_number, indicator_help, indica
 from dashboard.ui.controls import Controls, indicators_of
 from dashboard.ui.drilldown import selected_points, show_cases, show_cases_button
 from dashboard.ui.loaders import load_breakdown
-from dashboard.ui.tables import with_region_labels
+from dashboard.ui.tables import region_labels, with_region_labels
 
 
 def figure_ids(fig: Any) -> list[str]:
@@ -74,8 +76,34 @@ def headline(
                 show_cases_button(figure_ids(fig), indicator_title(name), key=f"{key}_{name}")
 
 
+def selected_region(event: Any) -> str | None:
+    """The region a user clicked on the map or the ranked bars (None: no click)."""
+    for p in selected_points(event)[:1]:
+        return charts.clicked_region(p)
+    return None
+
+
+def region_map(part: pl.DataFrame, *, rate: bool, key: str, clickable: bool = True) -> Any:
+    """The choropleth of one indicator's regional breakdown; returns the selection event."""
+    fig = charts.region_map(
+        part, rate=rate, few_below=get_settings().map_few_cases, names=region_labels()
+    )
+    st.caption(
+        t(
+            "Dark outline: few cases (fewer than {n}), read with care. Grey: no value.",
+            n=get_settings().map_few_cases,
+        )
+    )
+    if not clickable:
+        return st.plotly_chart(fig, key=key, width="stretch")
+    return st.plotly_chart(
+        fig, key=key, on_select="rerun", selection_mode="points", width="stretch"
+    )
+
+
 def region_chart(c: Controls, names: list[str], *, key: str, default: str) -> None:
-    """Regions ranked by a chosen indicator; clicking a bar opens that region's cases."""
+    """A chosen indicator by region, as a map and as ranked bars (the accessible alternative);
+    clicking a region or a bar opens that region's cases."""
 
     ind = st.selectbox(
         t("Indicator"),
@@ -90,15 +118,40 @@ def region_chart(c: Controls, names: list[str], *, key: str, default: str) -> No
         st.info(t("No cases were complained in this period for the chosen regions and agencies."))
         return
     rate = is_rate(ind)
-    event = st.plotly_chart(
-        charts.ranked_bar(part, rate=rate),
-        key=key,
-        on_select="rerun",
-        selection_mode="points",
-        width="stretch",
-    )
-    for p in selected_points(event)[:1]:
-        region = str(p.get("customdata") or p.get("y"))
+    on_map, on_bars = st.tabs([t("Map"), t("Ranked bars")])
+    with on_map:
+        map_event = region_map(part, rate=rate, key=f"{key}_map")
+    with on_bars:
+        bar_event = st.plotly_chart(
+            charts.ranked_bar(part, rate=rate),
+            key=key,
+            on_select="rerun",
+            selection_mode="points",
+            width="stretch",
+        )
+    region = selected_region(map_event) or selected_region(bar_event)
+    if region:
         fig = indicators_of(replace(c, regions=(region,))).get(ind)
         show_cases(figure_ids(fig), f"{indicator_title(ind)} · {region_name(region)}")
-    st.caption(t("Click a bar to open the cases behind it."))
+    st.caption(t("Click a region or a bar to open the cases behind it."))
+
+
+def public_region_map(by_region: pl.DataFrame, names: list[str], *, key: str) -> None:
+    """The public page's map: the suppressed regional values (a withheld figure is grey, never
+    coloured), and the same values as a table for readers who cannot use the map."""
+    ind = st.selectbox(t("Indicator"), names, key=f"{key}_ind", format_func=indicator_title)
+    part = by_region.filter(pl.col("indicator") == ind)
+    on_map, on_table = st.tabs([t("Map"), t("Table")])
+    with on_map:
+        region_map(part, rate=is_rate(ind), key=key, clickable=False)
+    with on_table:
+        rows = with_region_labels(part).sort("value", descending=True, nulls_last=True)
+        st.dataframe(
+            rows.select(
+                pl.col("label").alias(t("Region")),
+                pl.col("display").alias(indicator_title(ind)),
+                pl.col("denominator").alias(t("Cases")),
+            ),
+            hide_index=True,
+            key=f"{key}_table",
+        )

@@ -119,9 +119,14 @@ def labelled_table(df: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, Any]]:
     return view, config
 
 
+def region_labels() -> dict[str, str]:
+    """Region code -> its name in the interface language."""
+    return {r.code: region_name(r.code) for r in regions()}
+
+
 def with_region_labels(df: pl.DataFrame, column: str = "group") -> pl.DataFrame:
     """Add `label`: the region's name in the interface language."""
-    names = {r.code: region_name(r.code) for r in regions()}
+    names = region_labels()
     return df.with_columns(
         pl.col(column).replace_strict(names, default=pl.col(column)).alias("label")
     )
