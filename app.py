@@ -1,7 +1,9 @@
 """Entry script and router: page config, language, first start, sign-in gate, pages by role.
 
-A signed-out visitor gets only the sign-in page; a signed-in user gets the pages their role may
-open (dashboard.navigation.pages_for). Each page checks its permission again, and every domain
+asgi.py serves it (with the sign-in route); every rerun resolves the session cookie afresh.
+A signed-out visitor gets only the sign-in page, at whatever page address was opened, so after
+signing in the browser returns to that very view; a signed-in user gets the pages their role
+may open (dashboard.navigation.pages_for). Each page checks its permission again, and every domain
 function checks the role, so a page reached by its URL cannot show more than the role allows.
 """
 
@@ -13,7 +15,7 @@ from dashboard.accounts.auth import ensure_demo_accounts
 from dashboard.config import get_settings
 from dashboard.data.seeding import seed_if_empty
 from dashboard.i18n import t
-from dashboard.navigation import pages_for
+from dashboard.navigation import PAGES, pages_for
 from dashboard.ui.auth import (
     apply_language,
     check_session,
@@ -42,12 +44,12 @@ def first_start(url: str) -> tuple[str | None, list[str]]:
 
 eng = engine()
 seeded, demo_created = first_start(get_settings().database_url)
+principal = check_session(eng)  # every rerun: the session cookie, account active, current role
 apply_language(eng)
 if seeded and not st.session_state.get("seed_shown"):
     st.session_state["seed_shown"] = True
     st.toast(t("First start: demo data loaded ({report}).", report=seeded), icon="🌱")
 
-principal = check_session(eng)  # every rerun: idle expiry, account still active, current role
 language_selector(eng)
 
 
@@ -62,7 +64,19 @@ def sign_in_page() -> None:
 
 
 if principal is None:
-    nav = st.navigation([st.Page(sign_in_page, title=t("Sign in"), icon=":material/login:")])
+    # every page's address leads to the sign-in form (not "page not found"), query kept
+    nav = st.navigation(
+        [st.Page(sign_in_page, title=t("Sign in"), icon=":material/login:", default=True)]
+        + [
+            st.Page(
+                sign_in_page,
+                title=t("Sign in"),
+                url_path=Path(spec.path).stem,
+                visibility="hidden",
+            )
+            for spec in PAGES
+        ]
+    )
 else:
     sections: dict[str, list] = {}
     menu: dict[str, list] = {}

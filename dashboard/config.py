@@ -51,12 +51,18 @@ class Settings(BaseSettings):
     client_max_failed_logins: int = 20
     #: ...and failures on one account from all clients before the account itself is locked.
     account_max_failed_logins: int = 50
-    #: A signed-in session that has done nothing for this many minutes must sign in again.
-    session_idle_minutes: int = 30
     #: The request header that carries the client's address when the app runs behind a
     #: reverse proxy (e.g. "X-Forwarded-For"; its first address counts). Empty: the address
     #: of the connection itself. Sign-in throttling counts failures per client address.
     client_ip_header: str = ""
+    #: A signed-in session that has done nothing for this many minutes must sign in again
+    #: (0: never idle)...
+    session_idle_minutes: int = 30
+    #: ...and at the latest this many hours after sign-in, whatever the activity.
+    session_max_hours: int = 12
+    #: The session cookie's Secure flag. Unset: on when the request came over HTTPS (the
+    #: scheme, or X-Forwarded-Proto from the reverse proxy); set true behind any TLS proxy.
+    cookie_secure: bool | None = None
     #: Sign-in: "password" (built-in accounts) or "oidc" (Streamlit st.login, see README).
     auth_mode: str = "password"
     #: Demo accounts (one per role) are created with the seed; off in production.

@@ -296,6 +296,20 @@ class SignInFailure(SQLModel, table=True):
     client: str = Field(max_length=64)
 
 
+class AuthSession(SQLModel, table=True):
+    """A signed-in browser: only the SHA-256 of its cookie's token is kept (a stolen database
+    signs no one in). Deleted on sign-out, password change, deactivation and role change."""
+
+    __tablename__ = "auth_session"
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True, index=True, max_length=64)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    last_seen_at: datetime = Field(default_factory=utcnow)
+    #: the absolute end (created_at + session_max_hours); idle expiry counts from last_seen_at
+    expires_at: datetime
+
+
 class AuditLog(SQLModel, table=True):
     """Append-only: sign-ins, failures, imports, changes (before/after), personal-data views."""
 

@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard.accounts import auth
+from dashboard.accounts import auth, sessions
 from dashboard.accounts.roles import ROLES, ROLES_LEAST_FIRST
 from dashboard.config import get_settings
 from dashboard.data.contract import AGENCY_CODES
@@ -90,7 +90,7 @@ with create, st.form("acc_create", clear_on_submit=True):
 with reset, st.form("acc_reset", clear_on_submit=True):
     who = st.selectbox(t("Account"), names, key="acc_reset_user")
     new = st.text_input(t("New password"), type="password", key="acc_reset_password")
-    st.caption(t("Also lifts a lockout after failed sign-ins."))
+    st.caption(t("Also lifts a lockout after failed sign-ins, and signs the account out."))
     if st.form_submit_button(t("Set the password")) and who:
         try:
             auth.reset_password(engine=eng, principal=principal, username=who, new_password=new)
@@ -125,3 +125,11 @@ with active:
             else:
                 _done(t("Account {user} updated.", user=who))
                 st.rerun()
+        n = sessions.active_sessions(engine=eng, username=who)
+        st.caption(t("Signed in on {n} browsers now.", n=n))
+        if st.button(
+            t("Sign {user} out everywhere", user=who), key="acc_sign_out_all", disabled=n == 0
+        ):
+            n = sessions.sign_out_everywhere(engine=eng, principal=principal, username=who)
+            _done(t("{user} was signed out of {n} sessions.", user=who, n=n))
+            st.rerun()

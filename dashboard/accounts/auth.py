@@ -34,7 +34,7 @@ from dashboard.config import get_settings
 from dashboard.data.contract import AGENCY_CODES
 from dashboard.i18n import N_, t
 from db.engine import session_scope
-from db.models import SignInFailure, User, utcnow
+from db.models import AuthSession, SignInFailure, User, utcnow
 
 MIN_PASSWORD_LENGTH = 8
 #: zxcvbn's score (0-4) a new password must reach: 2 refuses the common passwords and
@@ -432,6 +432,12 @@ def record_session_end(*, engine: Engine, principal: Principal, reason: str) -> 
     audit.record_now(engine, actor=principal, action="session_ended", detail=reason)
 
 
+def revoke_sessions(session: Session, user: User) -> int:
+    """End every sign-in session of `user` (in the caller's transaction); how many ended."""
+    result = session.execute(delete(AuthSession).where(col(AuthSession.user_id) == user.id))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def record_sign_out(*, engine: Engine, principal: Principal) -> None:
     audit.record_now(engine, actor=principal, action="sign_out")
 
@@ -445,6 +451,7 @@ def change_password(*, engine: Engine, username: str, old_password: str, new_pas
         check_password(new_password, username=user.username, full_name=user.full_name)
         user.password_hash = hash_password(new_password)
         s.add(user)
+        revoke_sessions(s, user)  # a stolen session must not outlive the old password
         audit.record(
             s, actor=user.username, action="password_change", entity="user", entity_id=user.username
         )
@@ -460,6 +467,7 @@ def reset_password(
         check_password(new_password, username=user.username, full_name=user.full_name)
         user.password_hash = hash_password(new_password)
         _forgive(s, user)
+        revoke_sessions(s, user)
         audit.record(
             s, actor=principal, action="password_reset", entity="user", entity_id=user.username
         )
@@ -482,6 +490,12 @@ def _update_user(engine: Engine, principal: Principal, username: str, **values: 
         for name, value in values.items():
             setattr(user, name, value)
         s.add(user)
+        after = _public(user)
+        if not user.active or (before["role"], before["agency_code"]) != (
+            after["role"],
+            after["agency_code"],
+        ):
+            revoke_sessions(s, user)  # signed in again, the new rights apply from the start
         audit.record(
             s,
             actor=principal,
@@ -489,7 +503,7 @@ def _update_user(engine: Engine, principal: Principal, username: str, **values: 
             entity="user",
             entity_id=user.username,
             before=before,
-            after=_public(user),
+            after=after,
         )
 
 

@@ -12,8 +12,9 @@ from dashboard.data.database import get_engine
 
 
 def app_script() -> Path:
-    """The Streamlit entry script (app.py at the project's top level)."""
-    return Path(__file__).resolve().parents[2] / "app.py"
+    """The server's entry (asgi.py at the project's top level: `st.App` around app.py, with
+    the sign-in route)."""
+    return Path(__file__).resolve().parents[2] / "asgi.py"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -21,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "init-db", help="create or upgrade the database schema (alembic upgrade head)"
     )
     p.set_defaults(func=cmd_init_db)
-    p = sub.add_parser("run", help="start the dashboard (streamlit run app.py)")
+    p = sub.add_parser("run", help="start the dashboard (streamlit run asgi.py)")
     p.add_argument("--port", type=int, default=8501)
     p.add_argument("--headless", action="store_true", help="do not open a browser")
     p.set_defaults(func=cmd_run)

@@ -1,28 +1,37 @@
 """Sign-in, sign-out and the page guard (the Streamlit side of dashboard.accounts.auth).
 
-The signed-in Principal lives in `st.session_state["principal"]`, which is held on the server
-for the browser's session: a client cannot set or forge it. In `auth_mode="oidc"` the identity
-comes from Streamlit's `st.login()` and is mapped to an account by its e-mail.
+Password mode: the sign-in form is a plain HTML form that posts to /auth/sign-in
+(dashboard.ui.routes), which sets the session cookie and sends the browser back to the page it
+asked for. On every rerun `resolve_principal` reads that cookie (`st.context.cookies`) and asks
+the database (dashboard.accounts.sessions) who it belongs to, so a reload or a new tab stays
+signed in, and a sign-out, deactivation or role change applies at the next click in every tab.
+The Principal is then kept in `st.session_state["principal"]`, which pages read (and AppTest,
+which has no HTTP layer, sets directly). In `auth_mode="oidc"` the identity comes from
+Streamlit's `st.login()` and is mapped to an account by its e-mail.
 
-Every rerun re-reads the account (`check_session`): a deactivated account's open session ends
-at once, a changed role applies at once, and a session idle for `session_idle_minutes` ends.
+Every rerun re-checks the account (`check_session`): with a cookie, the database's session
+(dashboard.accounts.sessions: idle and absolute expiry, account active, its current role);
+without one (AppTest, OIDC), the account as stored and an idle limit kept in session state.
 """
 
 from __future__ import annotations
 
 import runpy
 import time
+from html import escape
+from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 from sqlalchemy import Engine
 from streamlit.runtime.pages_manager import PagesManager
 
-from dashboard.accounts import auth
+from dashboard.accounts import auth, sessions
 from dashboard.accounts.roles import Principal, can
 from dashboard.cli.core import app_script
 from dashboard.config import get_settings
 from dashboard.data.database import get_engine
 from dashboard.i18n import LANGUAGES, N_, get_language, set_language, t
+from dashboard.ui.routes import K_REFUSED, SIGN_IN_PATH
 
 K_PRINCIPAL = "principal"
 K_LANGUAGE = "language"
@@ -32,6 +41,10 @@ K_SEEN = "session_last_seen"
 K_NOTICE = "session_notice"
 SESSION_EXPIRED = N_("Your session ended after a period of inactivity. Please sign in again.")
 SESSION_REVOKED = N_("Your session was ended: the account is no longer active.")
+SESSION_ENDED = N_(
+    "Your session has ended (signed out, expired, or the account was changed). "
+    "Please sign in again."
+)
 LANGUAGE_NAMES = {"ru": "Русский", "kk": "Қазақша", "en": "English"}
 
 
@@ -40,8 +53,17 @@ def current_principal() -> Principal | None:
     return p if isinstance(p, Principal) else None
 
 
+def session_token() -> str | None:
+    """This browser's session token (the HttpOnly cookie, as sent with the app's connection)."""
+    token = st.context.cookies.get(sessions.COOKIE)
+    return token if isinstance(token, str) and token else None
+
+
 def check_session(engine: Engine) -> Principal | None:
     """The signed-in Principal after this request's checks (idle, active, role), else None."""
+    token = session_token()
+    if token is not None:
+        return _cookie_session(engine, token)
     p = current_principal()
     if p is None:
         return None
@@ -61,6 +83,22 @@ def check_session(engine: Engine) -> Principal | None:
     return fresh
 
 
+def _cookie_session(engine: Engine, token: str) -> Principal | None:
+    """The cookie's session as the database has it now (the same on every replica)."""
+    p = sessions.principal_for_token(engine=engine, token=token)
+    previous = current_principal()
+    if p is None:
+        if previous is not None:  # signed out in another tab, deactivated, role changed, idle
+            _clear_session()
+            st.session_state[K_NOTICE] = SESSION_ENDED
+        return None
+    if previous is not None and previous.username != p.username:
+        _clear_session()  # another account signed in in this browser: start clean
+    st.session_state[K_PRINCIPAL] = p
+    st.session_state[K_SEEN] = time.time()
+    return p
+
+
 def _end_session(engine: Engine, p: Principal, reason: str, notice: str) -> None:
     auth.record_session_end(engine=engine, principal=p, reason=reason)
     _clear_session()
@@ -71,18 +109,6 @@ def _clear_session() -> None:
     for key in list(st.session_state.keys()):
         if key != K_LANGUAGE:
             del st.session_state[key]
-
-
-def client_address() -> str:
-    """Where this request comes from, for sign-in throttling (see settings.client_ip_header)."""
-    header = get_settings().client_ip_header
-    if header:
-        forwarded = st.context.headers.get(header)
-        first = forwarded.split(",")[0].strip() if isinstance(forwarded, str) else ""
-        if first:
-            return first
-    ip = st.context.ip_address  # None (or a stand-in) when there is no real connection
-    return ip if isinstance(ip, str) and ip else auth.UNKNOWN_CLIENT
 
 
 def apply_language(engine: Engine | None = None) -> str:
@@ -104,21 +130,41 @@ def sign_in_form(engine: Engine) -> Principal | None:
     notice = st.session_state.pop(K_NOTICE, None)
     if notice:
         st.warning(t(notice))
-    with st.form("sign_in", clear_on_submit=False, enter_to_submit=True):
-        username = st.text_input(t("Username"), key="sign_in_username")
-        password = st.text_input(t("Password"), type="password", key="sign_in_password")
-        submitted = st.form_submit_button(t("Sign in"), type="primary")
-    if not submitted:
-        return None
-    try:
-        principal = auth.authenticate(
-            engine=engine, username=username, password=password, client=client_address()
-        )
-    except auth.SignInError:
+    if st.query_params.get(K_REFUSED):
         st.error(t(auth.SIGN_IN_REFUSED))  # one answer, whatever the reason
-        return None
-    _signed_in(engine, principal)
-    return principal
+        del st.query_params[K_REFUSED]  # said once; the address is the page's again
+    st.html(_sign_in_html(return_to()))
+    return None
+
+
+def return_to() -> str:
+    """This page's address (path and query), where the sign-in route sends the browser back."""
+    path = urlsplit(st.context.url or "/").path or "/"
+    pairs = [(k, v) for k in st.query_params if k != K_REFUSED for v in st.query_params.get_all(k)]
+    return path + ("?" + urlencode(pairs) if pairs else "")
+
+
+def _sign_in_html(next_path: str) -> str:
+    """The password form: a real HTML form, so the browser posts it to the route that sets the
+    HttpOnly cookie (a Streamlit widget could not), and password managers recognise it."""
+    return f"""
+<style>
+form.ov-sign-in {{ display: flex; flex-direction: column; gap: .75rem; max-width: 28rem; }}
+form.ov-sign-in label {{ display: flex; flex-direction: column; gap: .25rem; font-size: .9rem; }}
+form.ov-sign-in input {{ font: inherit; padding: .5rem .75rem; border-radius: .5rem;
+  border: 1px solid rgba(49, 51, 63, .3); background: rgb(240, 242, 246); color: inherit; }}
+form.ov-sign-in button {{ font: inherit; align-self: flex-start; padding: .4rem 1rem;
+  border-radius: .5rem; border: 1px solid rgb(255, 75, 75); background: rgb(255, 75, 75);
+  color: white; cursor: pointer; }}
+</style>
+<form class="ov-sign-in" method="post" action="{SIGN_IN_PATH}">
+  <label>{escape(t("Username"))}
+    <input name="username" autocomplete="username" required autofocus></label>
+  <label>{escape(t("Password"))}
+    <input name="password" type="password" autocomplete="current-password" required></label>
+  <input type="hidden" name="next" value="{escape(next_path)}">
+  <button type="submit">{escape(t("Sign in"))}</button>
+</form>"""
 
 
 def _signed_in(engine: Engine, principal: Principal) -> None:
@@ -158,6 +204,8 @@ def sign_out(engine: Engine) -> None:
     p = current_principal()
     if p is not None:
         auth.record_sign_out(engine=engine, principal=p)
+    # the cookie stays in the browser but names no session any more: every tab is signed out
+    sessions.end_session(engine=engine, token=session_token())
     _clear_session()
     if get_settings().auth_mode == "oidc" and getattr(st.user, "is_logged_in", False):
         st.logout()

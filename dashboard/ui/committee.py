@@ -14,6 +14,7 @@ from dashboard.accounts.roles import Principal
 from dashboard.data.contract import AGENCY_CODES, region_codes
 from dashboard.i18n import N_, format_date, label, region_name, t
 from dashboard.i18n.format import fmt_figure, indicator_title
+from dashboard.ui import address
 from dashboard.ui.controls import last_complete_half_year
 from dashboard.ui.loaders import engine, invalidate
 from dashboard.ui.text import plain
@@ -87,10 +88,15 @@ def session_picker(principal: Principal, *, key: str) -> int | None:
         return None
     labels = {r["id"]: session_label(r) for r in frame.iter_rows(named=True)}
     ids = list(labels)
+    linked = address.asked(address.Q_SESSION)
+    if isinstance(linked, str) and linked.isdigit() and int(linked) in ids:
+        st.session_state[K_SESSION] = int(linked)
+        st.session_state.pop(key, None)  # the widget starts again from the linked session
     current = st.session_state.get(K_SESSION)
     index = ids.index(current) if current in ids else 0
     chosen = st.selectbox(t("Session"), ids, index=index, format_func=labels.__getitem__, key=key)
     st.session_state[K_SESSION] = chosen
+    address.show(address.Q_SESSION, str(chosen) if chosen is not None else None)
     return int(chosen) if chosen is not None else None
 
 

@@ -4,6 +4,7 @@ the page header that states them.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -23,6 +24,7 @@ from dashboard.i18n import (
     t,
 )
 from dashboard.i18n.format import agency_name
+from dashboard.ui import address
 from dashboard.ui.loaders import (
     Version,
     cohort,
@@ -93,12 +95,36 @@ def _period_changed() -> None:
     st.session_state[K_AS_OF] = end
 
 
+def _from_address(options: list[str]) -> None:
+    """A link's period, as-of date, regions and agencies (unknown values are ignored)."""
+    ss = st.session_state
+    if (period := address.asked(address.Q_PERIOD)) in options:
+        ss[K_PERIOD] = period
+    if isinstance(as_of := address.asked(address.Q_AS_OF), str):
+        with contextlib.suppress(ValueError):
+            ss[K_AS_OF] = date.fromisoformat(as_of)
+    codes = {r.code for r in regions()}
+    if isinstance(regs := address.asked(address.Q_REGION, many=True), list):
+        ss[K_REGIONS] = [r for r in regs if r in codes]
+    if isinstance(ags := address.asked(address.Q_AGENCY, many=True), list):
+        ss[K_AGENCIES] = [a for a in ags if a in AGENCY_CODES]
+
+
+def _to_address() -> None:
+    ss = st.session_state
+    address.show(address.Q_PERIOD, ss[K_PERIOD])
+    address.show(address.Q_AS_OF, ss[K_AS_OF].isoformat())
+    address.show(address.Q_REGION, sorted(ss[K_REGIONS]))
+    address.show(address.Q_AGENCY, sorted(ss[K_AGENCIES]))
+
+
 def sidebar_controls(today: date | None = None) -> Controls:
     """Render the review period, as-of date, regions and agencies; return the choices."""
     today = today or date.today()
     version = data_version()
     options = _period_options(version, today)
     ss = st.session_state
+    _from_address(options)
     if ss.get(K_PERIOD) not in options:
         default = last_complete_half_year(today)
         ss[K_PERIOD] = default if default in options else options[min(1, len(options) - 1)]
@@ -142,6 +168,7 @@ def sidebar_controls(today: date | None = None) -> Controls:
             format_func=agency_name,
             placeholder=t("All agencies"),
         )
+    _to_address()
     start, end = half_year_bounds(ss[K_PERIOD])
     return Controls(
         period=ss[K_PERIOD],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import polars as pl
 import streamlit as st
@@ -14,6 +15,7 @@ from dashboard.i18n import (
     t,
 )
 from dashboard.i18n.format import fmt_number
+from dashboard.ui import address
 from dashboard.ui.loaders import engine
 
 CASES_PAGE = "pages/cases.py"
@@ -37,6 +39,14 @@ def open_case(case_id: str) -> None:
     """Open the case page for `case_id`."""
     st.session_state[K_CASE_ID] = case_id
     _switch(CASE_PAGE, {"case": case_id})
+
+
+def case_links(case_ids: pl.Series) -> pl.Series:
+    """Each case's address (its page, with the controls in force), for a link column."""
+    rest = address.link("case").split("?", 1)[1]
+    tail = "&" + rest if rest else ""
+    urls = [f"/case?{address.Q_CASE}={quote(str(c), safe='')}{tail}" for c in case_ids]
+    return pl.Series(case_ids.name, urls, dtype=pl.String)
 
 
 def _switch(page: str, query: dict[str, str] | None = None) -> None:
@@ -73,7 +83,7 @@ def selected_points(event: Any) -> list[dict[str, Any]]:
 
 def requested_case() -> str | None:
     """The case to show: ?case=… in the address, else the last one opened in this session."""
-    qp = st.query_params.get("case")
+    qp = st.query_params.get(address.Q_CASE)
     if qp:
         st.session_state[K_CASE_ID] = qp
     return st.session_state.get(K_CASE_ID)

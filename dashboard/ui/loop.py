@@ -438,6 +438,8 @@ def tracker_table(frame: pl.DataFrame, principal: Principal) -> tuple[Any, dict[
         pl.col("text").fill_null(t(NOT_PUBLISHED)),
         _mapped(frame, "due_date", format_date),
         _mapped(frame, "addressee", lambda c: label("agency", c)),
+        # the recommendation's address: its number is a link that opens in a new tab
+        pl.format("/recommendation?id={}", pl.col("id")).alias("id"),
     ).select(
         "id",
         "overdue_by",
@@ -458,7 +460,7 @@ def tracker_table(frame: pl.DataFrame, principal: Principal) -> tuple[Any, dict[
         return ["background-color: #fde2e1" if flagged else ""] * len(row)
 
     config = {
-        "id": "#",
+        "id": st.column_config.LinkColumn("#", display_text=r"\?id=(\d+)", width="small"),
         "overdue_by": t("Overdue"),
         "status": t("Committee's assessment"),
         "latest_claim": t("Agency's latest claim"),

@@ -22,7 +22,7 @@ from dashboard.i18n import (
     t,
 )
 from dashboard.i18n.format import fmt_number
-from dashboard.ui.drilldown import open_case
+from dashboard.ui.drilldown import case_links, open_case
 
 #: the default columns: what fits a laptop screen; channel, same family, retaliation are filters
 CASE_TABLE_COLUMNS = (
@@ -63,7 +63,13 @@ def _column(name: str) -> Any:
         return st.column_config.CheckboxColumn(label, width=width)
     if name in ("stagnation_days", "longest_inactivity_days", "reversals"):
         return st.column_config.NumberColumn(label, width=width)
+    if name == "case_id":  # the case's address; a click opens it in a new tab
+        return st.column_config.LinkColumn(label, width=width, display_text=CASE_LINK_TEXT)
     return st.column_config.TextColumn(label, width=width)
+
+
+#: shows the case reference of a case link ("/case?case=DOC-EVL&period=…" -> "DOC-EVL")
+CASE_LINK_TEXT = r"\?case=([^&]*)"
 
 
 #: pixels, so that the default columns fit a 1366-pixel laptop screen beside the sidebar
@@ -96,6 +102,9 @@ def case_table(
     if "region" in cols:
         names = {r.code: region_name(r.code) for r in regions()}
         view = view.with_columns(pl.col("region").replace_strict(names, default=pl.col("region")))
+    ids = view["case_id"] if "case_id" in cols else None
+    if ids is not None:
+        view = view.with_columns(case_links(ids))
     event = st.dataframe(
         label_columns(view),
         key=key,
@@ -106,8 +115,8 @@ def case_table(
         column_config={c: _column(c) for c in cols},
     )
     rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
-    if rows:
-        open_case(str(view["case_id"][rows[0]]))
+    if rows and ids is not None:
+        open_case(str(ids[rows[0]]))
     st.caption(t("{n} cases · select a row to open the case", n=fmt_number(df.height)))
 
 

@@ -1,4 +1,5 @@
-"""Browser tests: a real `streamlit run app.py` on a pre-loaded SQLite file, driven by Chromium."""
+"""Browser tests: a real `streamlit run asgi.py` (the app and its sign-in route) on a pre-loaded
+SQLite file, driven by Chromium."""
 
 from __future__ import annotations
 
@@ -34,7 +35,8 @@ def _free_port() -> int:
 
 @contextmanager
 def running_app(folder: Path, url: str) -> Iterator[str]:
-    """`streamlit run app.py` on the database `url` (log in `folder`); yields its base URL."""
+    """`streamlit run asgi.py` (the app and its sign-in route) on the database `url` (log in
+    `folder`); yields its base URL."""
     port = _free_port()
     env = os.environ | {
         "OVERSIGHT_DATABASE_URL": url,
@@ -44,7 +46,7 @@ def running_app(folder: Path, url: str) -> Iterator[str]:
     }
     log = (folder / "streamlit.log").open("w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py")]
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "asgi.py")]
         + ["--server.headless", "true", "--server.port", str(port)]
         + ["--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
         cwd=ROOT,
@@ -90,10 +92,15 @@ def demo_database(folder: Path) -> str:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the server's database (oversight.db) and its log (streamlit.log) are."""
+    return tmp_path_factory.mktemp("e2e")
+
+
+@pytest.fixture(scope="session")
+def server(server_folder: Path) -> Iterator[str]:
     """Base URL of a running app whose database holds the spec's examples and demo cases."""
-    folder = tmp_path_factory.mktemp("e2e")
-    with running_app(folder, demo_database(folder)) as base:
+    with running_app(server_folder, demo_database(server_folder)) as base:
         yield base
 
 

@@ -149,19 +149,21 @@ def test_router_signed_out_sees_only_sign_in(app_db: Engine) -> None:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     at.run()
     assert not at.exception
-    assert [w.label for w in at.text_input] == ["Username", "Password"]
+    # the password form is plain HTML that posts to the sign-in route (which sets the cookie)
+    (form,) = [h.proto.body for h in at.get("html")]
+    assert 'method="post" action="/auth/sign-in"' in form
+    assert 'name="username"' in form and 'type="password"' in form
+    assert 'name="next" value="/"' in form
     assert not at.dataframe and not at.metric
     assert leaked(rendered_text(at)) == []
 
 
-def test_router_sign_in_as_observer_opens_public_figures(app_db: Engine) -> None:
+def test_router_with_a_principal_opens_the_roles_start_page(app_db: Engine) -> None:
+    # AppTest has no HTTP layer (no cookie): the session's Principal stands as set
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.session_state["principal"] = Principal("observer", "observer")
     at.run()
-    at.text_input(key="sign_in_username").input("observer")
-    at.text_input(key="sign_in_password").input("demo-observer")
-    at.button[0].click().run()
     assert not at.exception, [e.value for e in at.exception]
-    assert at.session_state["principal"] == Principal("observer", "observer")
     assert [t.value for t in at.title] == ["Public figures"]
     assert leaked(rendered_text(at)) == []
     # pages outside the observer's menu are not registered with the router at all
@@ -173,14 +175,23 @@ def test_router_sign_in_as_observer_opens_public_figures(app_db: Engine) -> None
     assert leaked(rendered_text(at)) == []
 
 
-def test_router_wrong_password_is_refused(app_db: Engine) -> None:
+@pytest.mark.parametrize(
+    ("reason", "message"),
+    [
+        ("invalid", "Wrong username or password"),
+        ("locked", "Too many failed attempts"),
+        ("inactive", "This account is deactivated"),
+    ],
+)
+def test_router_says_why_a_sign_in_was_refused(app_db: Engine, reason: str, message: str) -> None:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.query_params["sign_in"] = reason
+    at.query_params["case"] = "DOC-EVL"
     at.run()
-    at.text_input(key="sign_in_username").input("secretariat")
-    at.text_input(key="sign_in_password").input("not-the-password")
-    at.button[0].click().run()
     assert "principal" not in at.session_state
-    assert any("Wrong username or password" in e.value for e in at.error)
+    assert [e.value for e in at.error if message in e.value]
+    (form,) = [h.proto.body for h in at.get("html")]
+    assert 'name="next" value="/?case=DOC-EVL"' in form  # back to the link, without the reason
 
 
 def _sign_out_script() -> None:
