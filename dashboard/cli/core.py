@@ -12,9 +12,13 @@ from dashboard.data.database import get_engine
 
 
 def app_script() -> Path:
-    """The server's entry (asgi.py at the project's top level: `st.App` around app.py, with
-    the sign-in route)."""
-    return Path(__file__).resolve().parents[2] / "asgi.py"
+    """The Streamlit entry script (app.py at the project's top level)."""
+    return Path(__file__).resolve().parents[2] / "app.py"
+
+
+def server_script() -> Path:
+    """What `run` serves: asgi.py, Streamlit's `st.App` around app.py with the sign-in route."""
+    return app_script().with_name("asgi.py")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -42,7 +46,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         "-m",
         "streamlit",
         "run",
-        str(app_script()),
+        str(server_script()),
         "--server.port",
         str(args.port),
         "--server.maxUploadSize",

@@ -164,7 +164,7 @@ def test_refused_sign_in_keeps_the_link_and_says_why(page, server: str) -> None:
     pg.get_by_role("textbox", name="Username").fill("observer")
     pg.get_by_role("textbox", name="Password").fill("wrong-password")
     pg.keyboard.press("Enter")
-    pg.get_by_text("Wrong username or password.").wait_for()
+    pg.get_by_text("Wrong username or password, or sign-in is paused").wait_for()
     assert "wrong-password" not in pg.url and "observer" not in pg.url
     assert "/cases" in pg.url and "period=2025-H1" in pg.url
     submit_sign_in(pg, "member", "demo-member")

@@ -80,4 +80,6 @@ def test_router_says_why_the_session_ended(
     assert [w.value for w in at.warning] == [
         "Your session ended after a period of inactivity. Please sign in again."
     ]
-    assert at.text_input(key="sign_in_username")  # the sign-in form, nothing else
+    # the sign-in form (HTML that posts to the sign-in route), nothing else
+    assert ['action="/auth/sign-in"' in h.proto.body for h in at.get("html")] == [True]
+    assert not at.dataframe and not at.metric
