@@ -31,7 +31,7 @@ from dashboard.cli.core import app_script
 from dashboard.config import get_settings
 from dashboard.data.database import get_engine
 from dashboard.i18n import LANGUAGES, N_, get_language, set_language, t
-from dashboard.ui.routes import K_REFUSED, SIGN_IN_PATH
+from dashboard.ui.routes import FORM_LANGUAGE, K_REFUSED, Q_LANGUAGE, SIGN_IN_PATH
 
 K_PRINCIPAL = "principal"
 K_LANGUAGE = "language"
@@ -112,11 +112,21 @@ def _clear_session() -> None:
 
 
 def apply_language(engine: Engine | None = None) -> str:
-    """Set this run's language: the session's choice, else the account's, else the default."""
+    """Set this run's language: the session's choice, else the account's, else the sign-in
+    page's, else the default.
+
+    The sign-in route brings the sign-in page's language back as `?lang=` (the browser's
+    session starts afresh after the form is posted); it is read once and leaves the address.
+    """
+    brought = st.query_params.get(Q_LANGUAGE)
+    if brought is not None:
+        del st.query_params[Q_LANGUAGE]
     lang = st.session_state.get(K_LANGUAGE)
     p = current_principal()
     if lang not in LANGUAGES and p is not None and engine is not None:
         lang = auth.user_language(engine=engine, username=p.username)
+    if lang not in LANGUAGES and brought in LANGUAGES:
+        lang = brought
     set_language(lang or "")
 
     st.session_state[K_LANGUAGE] = get_language()
@@ -159,10 +169,11 @@ form.ov-sign-in button {{ font: inherit; align-self: flex-start; padding: .4rem 
 </style>
 <form class="ov-sign-in" method="post" action="{SIGN_IN_PATH}">
   <label>{escape(t("Username"))}
-    <input name="username" autocomplete="username" required autofocus></label>
+    <input name="username" autocomplete="username" required></label>
   <label>{escape(t("Password"))}
     <input name="password" type="password" autocomplete="current-password" required></label>
   <input type="hidden" name="next" value="{escape(next_path)}">
+  <input type="hidden" name="{FORM_LANGUAGE}" value="{escape(get_language())}">
   <button type="submit">{escape(t("Sign in"))}</button>
 </form>"""
 

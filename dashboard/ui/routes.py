@@ -18,10 +18,16 @@ from starlette.routing import Route
 from dashboard.accounts import auth, sessions
 from dashboard.config import get_settings
 from dashboard.data.database import get_engine
+from dashboard.i18n import LANGUAGES
 
 SIGN_IN_PATH = "/auth/sign-in"
 #: the query parameter that tells the sign-in page why the last attempt was refused
 K_REFUSED = "sign_in"
+#: ...and the one that brings the sign-in page's language to the new browser session
+Q_LANGUAGE = "lang"
+#: the form field that carries it (not "lang": the page's sanitiser drops form fields named
+#: like a DOM property, which "lang" is)
+FORM_LANGUAGE = "language"
 
 
 def safe_next(target: str | None) -> str:
@@ -35,12 +41,12 @@ def safe_next(target: str | None) -> str:
         return "/"
     if parts.path.startswith("//") or parts.path.startswith("/auth/"):
         return "/"
-    query = [(k, v) for k, v in parse_qsl(parts.query) if k != K_REFUSED]
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k not in (K_REFUSED, Q_LANGUAGE)]
     return parts.path + ("?" + urlencode(query) if query else "")
 
 
-def _with_refusal(target: str) -> str:
-    return target + ("&" if "?" in target else "?") + urlencode({K_REFUSED: "refused"})
+def _with(target: str, **params: str) -> str:
+    return target + ("&" if "?" in target else "?") + urlencode(params)
 
 
 def _secure(request: Request) -> bool:
@@ -83,13 +89,16 @@ async def sign_in(request: Request) -> Response:
         return PlainTextResponse("cross-site sign-in refused", status_code=403)
     form = await request.form()
     target = safe_next(str(form.get("next") or "/"))
+    lang = str(form.get(FORM_LANGUAGE) or "")
+    if lang in LANGUAGES:
+        target = _with(target, **{Q_LANGUAGE: lang})
     username, password = str(form.get("username") or ""), str(form.get("password") or "")
     try:
         token = await run_in_threadpool(
             _sign_in_and_open, username, password, client_address(request)
         )
     except auth.SignInError:
-        return RedirectResponse(_with_refusal(target), status_code=303)
+        return RedirectResponse(_with(target, **{K_REFUSED: "refused"}), status_code=303)
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
         sessions.COOKIE,
