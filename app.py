@@ -75,7 +75,8 @@ if principal is None:
                 visibility="hidden",
             )
             for spec in PAGES
-        ]
+        ],
+        position="hidden",
     )
 else:
     sections: dict[str, list] = {}
