@@ -31,9 +31,11 @@ from dashboard.committee.snapshot import (
     group_figure,
     metrics_as_of,
 )
+from dashboard.config import get_settings
 from dashboard.data.contract import half_year_bounds, half_year_label
 from dashboard.data.exporter import workbook
-from dashboard.engine.indicators import breakdown, compute_indicators
+from dashboard.engine.disclosure import Publication, Rules, public_cell, publish
+from dashboard.engine.indicators import PublicFigure, breakdown, compute_indicators
 from dashboard.i18n import t
 from db.engine import session_scope
 from db.models import (
@@ -215,6 +217,9 @@ class IndicatorPoint:
     value: float | None
     numerator: int | None
     denominator: int | None
+    #: the public figure (roles without view_indicators): value, mark and status as the public
+    #: export has them; None for the committee's full figure
+    public: PublicFigure | None = None
 
 
 @dataclass(frozen=True)
@@ -238,12 +243,15 @@ def indicator_before_after(
     recommendation_id: int,
     as_of: date | None = None,
     metrics: pl.DataFrame | None = None,
+    publication: Publication | None = None,
 ) -> BeforeAfter | None:
     """The targeted indicator at the session's snapshot and in the latest later half-year.
 
     For a target region the region's breakdown row is used. "After" is the most recent
     half-year after the session's period that has complaints (as of `as_of`, default today).
-    Returns None for a recommendation without a target indicator.
+    Returns None for a recommendation without a target indicator. A role that sees public
+    figures only gets both half-years from the public Publication as of `as_of` (`publication`,
+    or one made here): see `public_before_after`.
     """
     require(principal, "view_tracker")
 
@@ -255,11 +263,18 @@ def indicator_before_after(
     if not rec.target_indicator:
         return None
     ind, region = rec.target_indicator, rec.target_region
+    as_of = as_of or current_date()
+    if not can(principal, "view_indicators"):
+        if publication is None:
+            if metrics is None:
+                metrics = metrics_as_of(engine, as_of)
+            rules = Rules.from_settings(get_settings())
+            publication = publish(metrics, as_of=as_of, rules=rules)
+        return public_before_after(publication, ind, region, sess.period)
     snap = Snapshot.load(sess.snapshot_json)
     before_fig = snap.region_figure(ind, region) if region else snap.indicators.get(ind)
     before = _point_from(before_fig, sess.period, sess.as_of)
 
-    as_of = as_of or current_date()
     if metrics is None:
         metrics = metrics_as_of(engine, as_of)
     after: IndicatorPoint | None = None
@@ -284,3 +299,40 @@ def indicator_before_after(
                 fig = FrozenFigure.model_validate(figure_dict(figs[ind])) if ind in figs else None
             after = _point_from(fig, label, min(as_of, end))
     return BeforeAfter(ind, region, before, after)
+
+
+def public_before_after(
+    publication: Publication, indicator: str, region: str | None, period: str
+) -> BeforeAfter:
+    """The before/after as the public sees it: the whole-country (or the region's) figure of
+    the reviewed half-year and of the latest later one, both from the one Publication, so they
+    are the public export's figures and never the internal ones (nor a snapshot of another
+    date, which compared with the export could give a withheld count away). "After" is the
+    latest half-year after `period` in the national table (which half-years have complaints
+    is public); the region's figure there may be 0 or withheld."""
+    if publication.as_of is None:
+        raise ValueError("a publication without its as-of date")
+    as_of = publication.as_of
+    national = publication.frames["half_year"]
+    if region:
+        cross = publication.frames["half_year_region"]
+        rows = cross.filter(pl.col("region") == region).drop("region")
+        rows = rows.rename({"half_year": "group"})
+    else:
+        rows = national
+    rows = rows.filter(pl.col("indicator") == indicator)
+
+    def point(label: str) -> IndicatorPoint:
+        fig = public_cell(rows.filter(pl.col("group") == label)).get(indicator)
+        if fig is None:
+            raise NotFound(f"no public figure {indicator}")
+        end = min(half_year_bounds(label)[1], as_of)
+        return IndicatorPoint(label, end, fig.value, None, None, public=fig)
+
+    later = national.filter(pl.col("group") > period)["group"]
+    return BeforeAfter(
+        indicator,
+        region,
+        point(period),
+        point(later.max()) if later.len() else None,  # type: ignore[arg-type]
+    )

@@ -31,15 +31,15 @@ from dashboard.data.contract import CASE_IDENTIFIERS, PERSONAL_FIELDS
 from dashboard.data.exporter import export_dir, workbook
 from dashboard.data.importer import ImportProblem, ImportValidationError, import_files
 from dashboard.data.store import load_frames
-from dashboard.engine.disclosure import FILES, Publication, Rules, as_text, publish
-from dashboard.engine.indicators import (
-    FUNNEL_STAGES,
-    HEADLINE,
-    breakdown,
-    compute_indicators,
-    public_breakdown,
-    public_figures,
+from dashboard.engine.disclosure import (
+    FILES,
+    Publication,
+    Rules,
+    as_text,
+    public_cell,
+    publish,
 )
+from dashboard.engine.indicators import FUNNEL_STAGES, HEADLINE, PublicFigure
 from dashboard.engine.metrics import case_metrics
 from dashboard.i18n import N_, Message
 from db.engine import private_file
@@ -166,37 +166,6 @@ def _metrics(engine: Engine, as_of: date) -> pl.DataFrame:
     return case_metrics(cases, events, as_of)
 
 
-def public_headline(
-    metrics: pl.DataFrame,
-    principal: Principal,
-    *,
-    start: date,
-    end: date,
-    regions: Sequence[str] = (),
-) -> Any:
-    """Suppressed figures of the cohort complained in [start, end] (optionally some regions)."""
-    require(principal, "view_public_figures")
-
-    m = metrics.filter(pl.col("region").is_in(list(regions))) if regions else metrics
-    return public_figures(compute_indicators(m, start=start, end=end, with_ids=False))
-
-
-def public_table(
-    metrics: pl.DataFrame,
-    principal: Principal,
-    *,
-    start: date,
-    end: date,
-    by: str,
-    regions: Sequence[str] = (),
-) -> pl.DataFrame:
-    """Suppressed breakdown (group, indicator, value, numerator, denominator) by `by`."""
-    require(principal, "view_public_figures")
-
-    m = metrics.filter(pl.col("region").is_in(list(regions))) if regions else metrics
-    return _strip_ids(public_breakdown(breakdown(m, start=start, end=end, by=by)))
-
-
 #: rates drawn as trends per half-year on the public page
 PUBLIC_TRENDS = (
     "reclassification_rate",
@@ -208,36 +177,48 @@ PUBLIC_TRENDS = (
 
 @dataclass(frozen=True)
 class PublicView:
-    """Everything the public page shows: suppressed figures only, no ids, no names."""
+    """Everything the public page shows, read from one Publication (the public export's
+    figures for the same as-of date): no ids, no names, nothing the export withholds."""
 
-    headline: dict[str, Any]  # name -> indicators.PublicFigure
-    funnel: list[Any]  # PublicFigure per funnel stage, in order
-    trends: pl.DataFrame  # public breakdown by half-year (group, indicator, value, display, ...)
+    headline: dict[str, PublicFigure]  # name -> figure, in HEADLINE order
+    funnel: list[PublicFigure]  # per funnel stage, in order
+    trends: pl.DataFrame  # per half-year up to the chosen one (group, indicator, value, ...)
+    regions: pl.DataFrame  # per region in the chosen half-year (group = region code, ...)
+    as_of: date
 
 
 def public_view(
-    metrics: pl.DataFrame,
-    principal: Principal,
-    *,
-    start: date,
-    end: date,
-    regions: Sequence[str] = (),
+    publication: Publication, principal: Principal, *, period: str, region: str | None = None
 ) -> PublicView:
-    """The observer's page for the cohort complained in [start, end] (all periods for trends)."""
-
-    figures = public_headline(metrics, principal, start=start, end=end, regions=regions)
-    trends = public_table(
-        metrics, principal, start=date(1900, 1, 1), end=end, by="half_year", regions=regions
+    """The observer's page for the complaints of half-year `period` (all regions or one), as
+    the public export of the same as-of date has it."""
+    require(principal, "view_public_figures")
+    frames = publication.frames
+    if region:
+        rows = frames["half_year_region"].filter(pl.col("region") == region)
+        per_half_year = rows.drop("region").rename({"half_year": "group"})
+    else:
+        per_half_year = frames["half_year"]
+    cell = public_cell(per_half_year.filter(pl.col("group") == period))
+    by_region = (
+        frames["half_year_region"]
+        .filter(pl.col("half_year") == period)
+        .drop("half_year")
+        .rename({"region": "group"})
     )
     return PublicView(
-        headline={n: figures[n] for n in HEADLINE if n in figures},
-        funnel=[figures[n] for n in FUNNEL_STAGES if n in figures],
-        trends=trends,
+        headline={n: cell[n] for n in HEADLINE if n in cell},
+        funnel=[cell[n] for n in FUNNEL_STAGES if n in cell],
+        trends=per_half_year.filter(pl.col("group") <= period),
+        regions=by_region,
+        as_of=publication.as_of or date.today(),
     )
 
 
-def public_funnel_chart(funnel: Sequence[Any], labels: dict[str, str]) -> Any:
-    """Bars per funnel stage; a suppressed stage is an empty bar labelled "<5"."""
+def public_funnel_chart(
+    funnel: Sequence[PublicFigure], labels: dict[str, str], texts: Sequence[str]
+) -> Any:
+    """Bars per funnel stage; a stage not shown is an empty bar with its mark (`texts`)."""
 
     names = [labels.get(f.name, f.name) for f in funnel]
     values = [f.value if f.status == "shown" else 0 for f in funnel]
@@ -246,7 +227,7 @@ def public_funnel_chart(funnel: Sequence[Any], labels: dict[str, str]) -> Any:
             x=values,
             y=names,
             orientation="h",
-            text=[f.display for f in funnel],
+            text=list(texts),
             textposition="outside",
             marker={"color": "#2b6cb0"},
             cliponaxis=False,
@@ -273,10 +254,14 @@ def public_publication(
     """The public tables per half-year, per region, and per half-year and region, protected
     together (engine.disclosure: small counts withheld, then whatever would let them be
     recovered from the margins). No case-level rows, no ids, no names."""
-    require(principal, "view_public_figures")
     as_of = as_of or date.today()
-    rules = Rules.from_settings(get_settings())
-    return publish(_metrics(engine, as_of), as_of=as_of, rules=rules)
+    return publication_of(_metrics(engine, as_of), principal, as_of=as_of)
+
+
+def publication_of(metrics: pl.DataFrame, principal: Principal, *, as_of: date) -> Publication:
+    """`public_publication` of already computed case metrics (the page's cached ones)."""
+    require(principal, "view_public_figures")
+    return publish(metrics, as_of=as_of, rules=Rules.from_settings(get_settings()))
 
 
 def public_export_frames(

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -37,7 +37,7 @@ from scipy.sparse import coo_array, csr_array
 from scipy.sparse.csgraph import maximum_flow
 
 from dashboard.data.contract import half_year_bounds
-from dashboard.engine.indicators import INDICATORS, breakdown, format_figure
+from dashboard.engine.indicators import INDICATORS, PublicFigure, breakdown, format_figure
 
 #: the three public tables, in this order, and the file each is published as
 TABLES: tuple[str, ...] = ("half_year", "region", "half_year_region")
@@ -328,6 +328,7 @@ class Publication:
     frames: dict[str, pl.DataFrame]  # table -> public frame (the CSV's columns)
     marks: pl.DataFrame  # table, half_year, region, stat, value, rule
     rounds: int
+    as_of: date | None = None  # the date the figures are as of (set by `publish`)
 
     def summary(self) -> dict[str, int]:
         """Counts of figures (rows) and statistics shown and withheld."""
@@ -366,7 +367,7 @@ def protect(tables: Mapping[str, pl.DataFrame], rules: Rules) -> Publication:
         for stat in failing["stat"].unique().to_list():
             level[stat] = level.get(stat, 0) + 1
         marks = _withhold_tables(marks, level, rules.rate_min)
-    raise RuntimeError(f"disclosure control did not converge in {MAX_ROUNDS} rounds")
+    raise DisclosureFailure(f"disclosure control did not converge in {MAX_ROUNDS} rounds")
 
 
 #: rounds of cheapest-partner suppression before whole tables of a statistic are withheld
@@ -460,7 +461,7 @@ def _complement(marks: pl.DataFrame, failing: pl.DataFrame, rate_min: int) -> pl
             best = options.sort("alone", "cost", *CELL).row(0, named=True)
             chosen.add((best["table"], best["half_year"], best["region"], stat))
     if not chosen:
-        raise RuntimeError("disclosure control: a withheld count cannot be protected")
+        raise DisclosureFailure("disclosure control: a withheld count cannot be protected")
     pick = pl.DataFrame(
         list(chosen),
         schema={"table": pl.String, "half_year": pl.String, "region": pl.String, "stat": pl.String},
@@ -1000,12 +1001,39 @@ class DisclosureError(ValueError):
     """The published figures cannot be attacked as given (they contradict each other)."""
 
 
+class DisclosureFailure(RuntimeError):
+    """The protection found no safe suppression pattern: nothing may be published."""
+
+
 # --- publishing and auditing ------------------------------------------------------------------
 
 
 def publish(metrics: pl.DataFrame, *, as_of: date, rules: Rules) -> Publication:
     """The protected public tables of the cases in `metrics` (case_metrics as of `as_of`)."""
-    return protect(breakdowns(metrics, as_of=as_of), rules)
+    return replace(protect(breakdowns(metrics, as_of=as_of), rules), as_of=as_of)
+
+
+def public_cell(rows: pl.DataFrame) -> dict[str, PublicFigure]:
+    """Indicator -> PublicFigure of one cell of a public frame (its rows, one per indicator).
+    No rows (a half-year without complaints, absent from the half-year table, which says so
+    itself): the figures of no cases."""
+    if rows.is_empty():
+        return {
+            n: PublicFigure(n, i.kind, 0, "0", "shown", "0", None)
+            if i.kind in ("count", "funnel")
+            else PublicFigure(n, i.kind, None, DISPLAY["no_cases"], "no_cases", None, "0")
+            for n, i in INDICATORS.items()
+        }
+    out = {}
+    for r in rows.iter_rows(named=True):
+        kind = INDICATORS[r["indicator"]].kind
+        value = r["value"]
+        if value is not None and kind in ("count", "funnel"):
+            value = int(value)
+        out[r["indicator"]] = PublicFigure(
+            r["indicator"], kind, value, r["display"], r["status"], r["numerator"], r["denominator"]
+        )
+    return out
 
 
 @dataclass(frozen=True)

@@ -709,7 +709,7 @@ def drilldown_ids(
 
 # --- public mode ------------------------------------------------------------------------------
 
-Status = Literal["shown", "fewer_than_5", "too_few_cases", "no_cases"]
+Status = Literal["shown", "fewer_than_5", "too_few_cases", "no_cases", "withheld"]
 DISPLAY = {"fewer_than_5": "<5", "too_few_cases": "too few cases", "no_cases": "no cases"}
 
 

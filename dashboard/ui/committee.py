@@ -10,13 +10,20 @@ import polars as pl
 import streamlit as st
 
 from dashboard import committee
-from dashboard.accounts.roles import Principal
+from dashboard.accounts.roles import Principal, can
 from dashboard.data.contract import AGENCY_CODES, region_codes
 from dashboard.i18n import N_, format_date, label, region_name, t
 from dashboard.i18n.format import fmt_figure, indicator_title
 from dashboard.ui import address
 from dashboard.ui.controls import last_complete_half_year
-from dashboard.ui.loaders import engine, invalidate
+from dashboard.ui.loaders import (
+    UNPUBLISHABLE,
+    data_version,
+    engine,
+    invalidate,
+    load_publication,
+)
+from dashboard.ui.public import public_metric
 from dashboard.ui.text import plain
 
 #: the session chosen on any committee page (shared by sessions, docket, recommendations)
@@ -325,10 +332,21 @@ def history_timeline(principal: Principal, recommendation_id: int) -> pl.DataFra
 
 
 def before_after(principal: Principal, recommendation_id: int) -> None:
-    """The targeted indicator at the session and in the latest half-year, side by side."""
+    """The targeted indicator at the session and in the latest half-year, side by side; for a
+    role that sees public figures only, both as the public export of today has them."""
 
+    public = not can(principal, "view_indicators")
+    today = date.today()
+    publication = load_publication(data_version(), today, principal) if public else None
+    if public and publication is None:
+        st.caption(t(UNPUBLISHABLE))
+        return
     ba = committee.indicator_before_after(
-        engine=engine(), principal=principal, recommendation_id=recommendation_id
+        engine=engine(),
+        principal=principal,
+        recommendation_id=recommendation_id,
+        as_of=today,
+        publication=publication,
     )
     if ba is None:
         return
@@ -339,19 +357,34 @@ def before_after(principal: Principal, recommendation_id: int) -> None:
             where=region_name(ba.region) if ba.region else t("all regions"),
         )
     )
+    if public:
+        st.caption(
+            t(
+                "Public figures as of {date}, as the public export has them.",
+                date=format_date(today),
+            )
+        )
     b, a = st.columns(2)
     if ba.before:
-        b.metric(
-            t("At the session ({period})", period=ba.before.label),
-            fmt_figure(ba.indicator, ba.before.value),
+        label = (
+            t("Reviewed half-year ({period})", period=ba.before.label)
+            if public
+            else t("At the session ({period})", period=ba.before.label)
         )
+        with b:
+            _point(label, ba.indicator, ba.before)
     if ba.after:
-        a.metric(
-            t("Latest half-year ({period})", period=ba.after.label),
-            fmt_figure(ba.indicator, ba.after.value),
-        )
+        with a:
+            _point(t("Latest half-year ({period})", period=ba.after.label), ba.indicator, ba.after)
     else:
         a.caption(t("No complaints after the reviewed half-year yet."))
+
+
+def _point(label: str, indicator: str, point: Any) -> None:
+    if point.public is not None:
+        public_metric(label, point.public)
+    else:
+        st.metric(label, fmt_figure(indicator, point.value))
 
 
 def status_form(principal: Principal, rec: Any, hist: pl.DataFrame) -> None:

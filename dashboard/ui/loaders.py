@@ -1,4 +1,5 @@
-"""Cached loaders: the engine, the shared data version, frames, metrics, indicators, docket.
+"""Cached loaders: the engine, the shared data version, frames, metrics, indicators, docket,
+the public Publication.
 
 Every cached loader takes the data version as its first argument, so an import (which bumps
 the version in the database) is visible at once in every app process and nothing stale shows.
@@ -8,6 +9,7 @@ in place, and copying 10,000 cases on every rerun would cost more than the page 
 
 from __future__ import annotations
 
+import logging
 import time
 from datetime import date
 from typing import Any
@@ -18,12 +20,16 @@ from sqlalchemy import Engine
 
 from dashboard.accounts.roles import Principal, can
 from dashboard.config import get_settings
-from dashboard.data import store
+from dashboard.data import public, store
 from dashboard.data.database import get_engine
 from dashboard.data.versioning import current_version
+from dashboard.engine.disclosure import DisclosureFailure, Publication
 from dashboard.engine.docket import docket_suggestions
 from dashboard.engine.indicators import breakdown, compute_indicators
 from dashboard.engine.metrics import case_metrics
+from dashboard.i18n import N_
+
+log = logging.getLogger(__name__)
 
 #: (database URL, data version): keys every cache, so two databases in one process never mix
 Version = tuple[str, int]
@@ -159,3 +165,24 @@ def docket_reasons(version: Version, as_of: date, case_id: str) -> list[str]:
     """The docket rules that fire for `case_id` (empty when it gets no suggestion)."""
     d = load_docket(version, as_of).filter(pl.col("case_id") == case_id)
     return [] if d.is_empty() else [str(r) for r in d["reasons"][0]]
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def load_publication(version: Version, as_of: date, _principal: Principal) -> Publication | None:
+    """The public export's Publication for `as_of` (every public surface shows it). Keyed by the
+    data version and date only: the protection takes seconds and is the same for every role;
+    what reads it checks the role again (public.public_view). None where the disclosure control
+    finds no safe pattern (`export --public` fails there too): nothing public is shown."""
+    try:
+        return public.publication_of(load_metrics(version, as_of), _principal, as_of=as_of)
+    except DisclosureFailure:
+        log.exception("public figures withheld: the disclosure control did not settle")
+        return None
+
+
+#: what a public surface says where the disclosure control found no safe pattern
+UNPUBLISHABLE = N_(
+    "The public figures cannot be published for this date: the disclosure control found no "
+    "way to show them without letting a small number be worked out. Nothing is shown; the "
+    "secretariat can see the reason in the server log."
+)

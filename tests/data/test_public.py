@@ -62,17 +62,25 @@ def test_public_export_applies_the_count_rule_per_region(
 
 
 def test_public_view_withholds_rates_of_small_cohorts(engine: Engine) -> None:
-    from dashboard.data.store import load_frames
-    from dashboard.engine.metrics import case_metrics
-
     _load(engine, 9)
-    cases, events = load_frames(engine)
-    metrics = case_metrics(cases, events, date(2026, 1, 1))
-    view = public.public_view(metrics, OBSERVER, start=date(2025, 1, 1), end=date(2025, 6, 30))
-    assert view.headline["complaints"].display == "9"
+    pub = public.public_publication(engine, OBSERVER, as_of=date(2026, 1, 1))
+    view = public.public_view(pub, OBSERVER, period="2025-H1")
+    assert view.headline["complaints"].display == "9"  # the national complaints are shown
     rates = [f for n, f in view.headline.items() if n.endswith(("_rate", "_share"))]
-    assert rates and all(f.status in ("too_few_cases", "no_cases") for f in rates)
+    assert rates and all(f.status in ("too_few_cases", "no_cases", "withheld") for f in rates)
     assert all(f.value is None for f in rates)
+    # the region's view of the same half-year is the export's cross-table cell
+    regional = public.public_view(pub, OBSERVER, period="2025-H1", region="KZ-39")
+    cross = pub.frames["half_year_region"].filter(half_year="2025-H1", region="KZ-39")
+    assert {n: f.display for n, f in regional.headline.items()} == {
+        r["indicator"]: r["display"]
+        for r in cross.to_dicts()
+        if r["indicator"] in regional.headline
+    }
+    # a half-year without complaints: the figures of no cases
+    empty = public.public_view(pub, OBSERVER, period="2019-H1")
+    assert empty.headline["complaints"].display == "0"
+    assert empty.headline["prosecution_rate"].status == "no_cases"
 
 
 def test_public_export_has_no_case_rows_ids_or_names(engine: Engine, tmp_path: Path) -> None:
