@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from dashboard import committee
 from dashboard.accounts.roles import AccessDenied, Principal
 from dashboard.committee import accountability as acc
+from dashboard.data import public as public_data
 from dashboard.data.importer import import_files
 from dashboard.data.store import load_frames
 from dashboard.engine.indicators import compute_indicators
@@ -625,7 +626,7 @@ def test_before_after_of_the_targeted_indicator(loaded: Engine) -> None:
     sid = _session(loaded)
     rid = _systemic(loaded, sid, target_indicator="complaints", target_region=None)
     ba = committee.indicator_before_after(
-        engine=loaded, principal=OBS, recommendation_id=rid, as_of=date(2016, 6, 30)
+        engine=loaded, principal=SEC, recommendation_id=rid, as_of=date(2016, 6, 30)
     )
     assert ba is not None and ba.before is not None and ba.after is not None
     snap = committee.session_snapshot(engine=loaded, principal=SEC, session_id=sid)
@@ -642,10 +643,20 @@ def test_before_after_of_the_targeted_indicator(loaded: Engine) -> None:
 
     regional = _systemic(loaded, sid)  # spu_involvement_rate in KZ-39
     ba = committee.indicator_before_after(
-        engine=loaded, principal=OBS, recommendation_id=regional, as_of=date(2016, 6, 30)
+        engine=loaded, principal=SEC, recommendation_id=regional, as_of=date(2016, 6, 30)
     )
     assert ba is not None and ba.region == "KZ-39" and ba.indicator == "spu_involvement_rate"
     assert ba.before is not None
+
+    # an observer sees the public figure of the same half-year, never the internal count
+    public = committee.indicator_before_after(
+        engine=loaded, principal=OBS, recommendation_id=rid, as_of=date(2016, 6, 30)
+    )
+    assert public is not None and public.before is not None and public.before.public is not None
+    assert public.before.label == PERIOD and public.before.numerator is None
+    pub = public_data.public_publication(loaded, OBS, as_of=date(2016, 6, 30))
+    row = pub.frames["half_year"].filter(group=PERIOD, indicator="complaints").row(0, named=True)
+    assert (public.before.public.display, public.before.value) == (row["display"], row["value"])
 
 
 def test_suggested_entries_match_the_engine(loaded: Engine) -> None:
