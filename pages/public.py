@@ -61,4 +61,6 @@ with right:
     public_trends(view.trends)
 
 st.subheader(t("Regions in {period}", period=period))
-public_region_map(public_shown_as(view.regions), ["complaints", *public.PUBLIC_TRENDS], key="pub_map")
+public_region_map(
+    public_shown_as(view.regions), ["complaints", *public.PUBLIC_TRENDS], key="pub_map"
+)

@@ -13,7 +13,7 @@ import streamlit as st
 from dashboard import charts
 from dashboard.data import public
 from dashboard.engine.indicators import PublicFigure, is_rate
-from dashboard.i18n import N_, region_name, t
+from dashboard.i18n import N_, t
 from dashboard.i18n.format import fmt_figure, fmt_number, indicator_help, indicator_title
 
 #: the export's short text of a figure not shown, translated on screen

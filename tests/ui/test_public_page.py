@@ -100,7 +100,9 @@ def test_observer_page_shows_the_public_export(app: Engine, demo: Any, one_regio
         if want[name]["status"] == "withheld":
             assert "withheld: together with the other published figures" in captions
 
-    funnel, *trend_chart = _charts(at)
+    charts = _charts(at)
+    (funnel,) = [c for c in charts if c["data"][0].get("type") == "bar"]
+    trend_chart = [c for c in charts if c["data"][0].get("type") == "scatter"]
     bars = funnel["data"][0]
     assert bars["y"] == [indicator_title(n) for n in FUNNEL_STAGES]
     for name, x, text in zip(FUNNEL_STAGES, bars["x"], bars["text"], strict=True):
