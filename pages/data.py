@@ -6,6 +6,7 @@ from dashboard.data import public
 from dashboard.i18n import t
 from dashboard.ui.auth import require_page
 from dashboard.ui.controls import page_header
+from dashboard.ui.imports import import_panel
 from dashboard.ui.loaders import engine, invalidate
 
 principal = require_page("import_data")
@@ -16,51 +17,13 @@ st.subheader(t("Import"))
 st.caption(
     t(
         "A pair of CSV files (cases.csv and events.csv) or one XLSX workbook with the sheets "
-        "cases and events, as described in the data contract. All or nothing: if any row is "
-        "invalid, nothing is written."
+        "cases and events, as described in the data contract (Excel's CSV with “;” and "
+        "Windows-1251 is read too). First the files are checked and you see what would "
+        "change; nothing is written until you confirm. All or nothing: if any row is invalid, "
+        "nothing is written."
     )
 )
-files = st.file_uploader(
-    t("Files to import"), type=["csv", "xlsx"], accept_multiple_files=True, key="data_upload"
-)
-if st.button(t("Check and import"), key="data_import", type="primary", disabled=not files):
-    with st.spinner(t("Checking and importing…")):
-        outcome = public.import_uploaded(
-            eng, principal, [(f.name, f.getvalue()) for f in files or []]
-        )
-    if outcome.problems is not None:
-        st.error(
-            t(
-                "{n} problems found. Nothing was written: correct the files and import again.",
-                n=outcome.problems.height,
-            )
-        )
-        st.dataframe(
-            outcome.problems.rename(
-                {
-                    "file": t("File"),
-                    "line": t("Line"),
-                    "column": t("Column"),
-                    "reason": t("Problem"),
-                    "value": t("Value"),
-                }
-            ),
-            hide_index=True,
-            key="data_problems",
-            width="stretch",
-        )
-    else:
-        invalidate()
-        r = outcome.result
-        st.success(
-            t(
-                "Imported: {ci} new and {cu} updated cases, {ei} new and {eu} updated events.",
-                ci=r.cases_inserted,
-                cu=r.cases_updated,
-                ei=r.events_inserted,
-                eu=r.events_updated,
-            )
-        )
+import_panel(eng, principal)
 
 st.subheader(t("Export"))
 st.caption(t("Full exports contain victims' names and notes: keep them safe."))
@@ -86,8 +49,16 @@ c.download_button(
 )
 
 st.subheader(t("Demo data"))
+st.caption(
+    t(
+        "Reloading writes the report's documented cases and the synthetic set again: demo "
+        "cases with the same reference are overwritten. Removing deletes the synthetic cases "
+        "only; real data are not touched."
+    )
+)
 left, right = st.columns(2)
-if left.button(t("Reload the demo data"), key="data_reseed"):
+reseed = left.checkbox(t("Yes, reload the demo data"), key="data_confirm_reseed")
+if left.button(t("Reload the demo data"), key="data_reseed", disabled=not reseed):
     with st.spinner(t("Loading the demo data…")):
         st.success(public.reload_demo(eng, principal))
     invalidate()

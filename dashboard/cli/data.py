@@ -11,6 +11,7 @@ from dashboard.accounts import audit
 from dashboard.data.database import get_engine
 from dashboard.data.exporter import export_dir
 from dashboard.data.importer import ImportValidationError, import_files
+from dashboard.data.preview import preview_files
 from dashboard.data.public import CLI_PUBLIC, public_publication, write_public_export
 
 #: imports with more rows than this report progress on stderr
@@ -26,6 +27,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     p.add_argument("--actor", help="user name recorded in the audit log (default: cli:<OS user>)")
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="check the files and print what the import would change (new, updated, unchanged "
+        "per table and per case); write nothing",
+    )
     p.set_defaults(func=cmd_import)
     p = sub.add_parser("export", help="export all cases and events (contains personal data)")
     p.add_argument("directory", type=Path, metavar="DIR")
@@ -41,6 +48,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_import(args: argparse.Namespace) -> int:
 
     try:
+        if args.dry_run:
+            preview = preview_files(get_engine(), args.paths, actor=args.actor or audit.cli_actor())
+            print(f"dry run, nothing written; {', '.join(preview.files)} would change:")
+            print(preview)
+            return 0
         result = import_files(
             get_engine(), args.paths, actor=args.actor or audit.cli_actor(), progress=_progress
         )

@@ -821,6 +821,10 @@ def carry_forward(
     return frame, entries
 
 
+#: the tracker export's sheet of the agency's reports (msgid)
+AGENCY_REPORTS_SHEET = N_("Agency reports")
+
+
 def export_tracker_xlsx(
     *, engine: Engine, principal: Principal, today: date | None = None, **filters: Any
 ) -> bytes:
@@ -838,7 +842,7 @@ def export_tracker_xlsx(
             "status",
             "late",
             "corrects_no",
-            "text",
+            pl.col("text").alias("report_text"),
         )
         for rid in frame["id"]
     ]
@@ -853,10 +857,10 @@ def export_tracker_xlsx(
                 "status": pl.String,
                 "late": pl.Boolean,
                 "corrects_no": pl.Int64,
-                "text": pl.String,
+                "report_text": pl.String,
             }
         )
     )
     return committee.export_tracker_xlsx(
-        engine=engine, principal=principal, frame=frame, sheets={"agency reports": sheet}
+        engine=engine, principal=principal, frame=frame, sheets={AGENCY_REPORTS_SHEET: sheet}
     )

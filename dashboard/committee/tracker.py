@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -33,10 +32,11 @@ from dashboard.committee.snapshot import (
 )
 from dashboard.config import get_settings
 from dashboard.data.contract import half_year_bounds, half_year_label
-from dashboard.data.exporter import workbook
+from dashboard.data.exporter import report_xlsx
 from dashboard.engine.disclosure import Publication, Rules, public_cell, publish
 from dashboard.engine.indicators import PublicFigure, breakdown, compute_indicators
-from dashboard.i18n import t
+from dashboard.i18n import N_, t
+from dashboard.i18n.format import indicator_title
 from db.engine import session_scope
 from db.models import (
     CommitteeSession,
@@ -154,6 +154,49 @@ def tracker_frame(
     )
 
 
+#: the tracker export's headers (msgids), per sheet column; internal ids are left out
+TRACKER_HEADERS: dict[str, str] = {
+    "id": N_("Recommendation #"),
+    "session_title": N_("Session"),
+    "session_date": N_("Session date"),
+    "period": N_("Half-year"),
+    "kind": N_("Kind"),
+    "case_id": N_("Case"),
+    "addressee": N_("Addressee"),
+    "text": N_("Recommendation"),
+    "due_date": N_("Due"),
+    "target_indicator": N_("Targeted indicator"),
+    "target_region": N_("Target region"),
+    "status": N_("Status"),
+    "status_date": N_("Status date"),
+    "open": N_("Open"),
+    "overdue": N_("Overdue"),
+    "days_overdue": N_("Days overdue"),
+    "updates": N_("Follow-up entries"),
+    "recommendation_id": N_("Recommendation #"),
+    "entry_id": N_("Entry #"),
+    "corrects_id": N_("Corrects entry #"),
+    "evidence": N_("Evidence"),
+    "recorded_by": N_("Recorded by"),
+    "recorded_at": N_("Recorded at"),
+    # the agency's voice (accountability.tracker) and its reports' sheet
+    "reporting_deadline": N_("Reporting deadline"),
+    "latest_claim": N_("Agency's latest claim"),
+    "claim_date": N_("Date of the claim"),
+    "claim_late": N_("Claim late"),
+    "reports": N_("Reports"),
+    "report_overdue": N_("Report overdue"),
+    "disagree": N_("Agency and committee disagree"),
+    "no": N_("Report #"),
+    "on": N_("Date"),
+    "late": N_("Late"),
+    "corrects_no": N_("Corrects report #"),
+    "report_text": N_("Agency's report"),
+}
+#: sheet names (msgids): recommendations, then their follow-up history
+TRACKER_SHEETS = (N_("Recommendations"), N_("Follow-up"))
+
+
 def export_tracker_xlsx(
     *,
     engine: Engine,
@@ -164,7 +207,8 @@ def export_tracker_xlsx(
     **filters: Any,
 ) -> bytes:
     """The tracker (as filtered, or `frame` when given) and its follow-up history as an XLSX
-    workbook; `sheets` adds further sheets (name -> frame)."""
+    report (exporter's report_xlsx: localized, bold frozen header with filters); `sheets` adds
+    further sheets (name msgid -> frame)."""
     require(principal, "view_tracker")
     if frame is None:
         frame = tracker_frame(engine=engine, principal=principal, today=today, **filters)
@@ -175,25 +219,26 @@ def export_tracker_xlsx(
     # carry the interface language, so labels came out in the default language
     statuses = {code: t(msgid) for code, msgid in STATUS_LABELS.items()}
     kinds = {code: t(msgid) for code, msgid in KIND_LABELS.items()}
-    labelled = [c for c in ("status", "latest_claim") if c in frame.columns]
-    recs = frame.drop("version").with_columns(
-        *(pl.col(c).replace_strict(statuses, default=pl.col(c)) for c in labelled),
+    titles = {n: indicator_title(n) for n in frame["target_indicator"].drop_nulls().unique()}
+
+    def words(table: pl.DataFrame) -> pl.DataFrame:
+        labelled = [c for c in ("status", "latest_claim") if c in table.columns]
+        return table.with_columns(
+            pl.col(c).replace_strict(statuses, default=pl.col(c)) for c in labelled
+        )
+
+    recs = words(frame.drop("session_id", "version", strict=False)).with_columns(
         pl.col("kind").replace_strict(kinds, default=pl.col("kind")),
+        pl.col("target_indicator").replace_strict(titles, default=pl.col("target_indicator")),
     )
-    hist = hist.with_columns(
-        pl.col("status").replace_strict(statuses, default=pl.col("status")),
-        pl.col("recorded_at").dt.replace_time_zone(None),
-    )
+    hist = words(hist)
     if not can(principal, "view_unpublished"):
         hist = hist.drop("recorded_by")  # no staff usernames outside the committee
-    buf = io.BytesIO()
-    with workbook(buf) as wb:
-        recs.write_excel(wb, worksheet="recommendations", autofit=True)
-        hist.write_excel(wb, worksheet="follow-up", autofit=True)
-        for name, extra in (sheets or {}).items():
-            extra.write_excel(wb, worksheet=name, autofit=True)
+    tables = {TRACKER_SHEETS[0]: recs, TRACKER_SHEETS[1]: hist}
+    tables |= {name: words(extra) for name, extra in (sheets or {}).items()}
+    data = report_xlsx({t(name): table for name, table in tables.items()}, TRACKER_HEADERS)
     audit_export(engine=engine, principal=principal, rows=frame.height)
-    return buf.getvalue()
+    return data
 
 
 def audit_export(*, engine: Engine, principal: Principal, rows: int) -> None:

@@ -13,11 +13,19 @@ A `retracted` events column (README, "Case register") is written only when an ex
 is retracted.
 
 Exports contain personal data (victim names): they are for the secretariat, not the public.
+
+Reports (the tracker, case lists) are another kind of XLSX: for people, not for import. They go
+through `report_xlsx`, so every one looks the same: headers and vocabulary values in the
+interface language, region and agency names, yes/no, dates as dates; a bold header row that
+stays in view (frozen) with filters. The full export above keeps the contract's raw columns
+and codes, because it is a data file that must round-trip with import.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+import io
+from collections.abc import Mapping
+from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any, Literal
 
@@ -28,12 +36,13 @@ from sqlalchemy import Engine
 from dashboard.data.contract import BOOL_FALSE, BOOL_TRUE
 from dashboard.data.importer import NEEDS_ESCAPE
 from dashboard.data.store import load_frames
+from dashboard.i18n import column_label, get_language, label_columns, region_name, t
 from db.engine import private_file
 
 Format = Literal["csv", "xlsx"]
 XLSX_NAME = "oversight.xlsx"
 #: document date written into every XLSX so the same data gives the same bytes
-_FIXED_DATE = datetime(2000, 1, 1)
+FIXED_DATE = datetime(2000, 1, 1)
 #: every XLSX Oversight writes keeps text as text: xlsxwriter would otherwise turn a text
 #: beginning with "=" into a live formula (a HYPERLINK to anywhere), and URLs and numerals too
 XLSX_OPTIONS: dict[str, Any] = {
@@ -96,7 +105,7 @@ def _write_csv(frame: pl.DataFrame, path: Path) -> Path:
 
 def _write_xlsx(tables: dict[str, pl.DataFrame], path: Path) -> Path:
     with workbook(private_file(path), constant_memory=True) as book:
-        book.set_properties({"created": _FIXED_DATE})
+        book.set_properties({"created": FIXED_DATE})
         for name, frame in tables.items():
             sheet = book.add_worksheet(name)
             sheet.write_row(0, 0, frame.columns)
@@ -105,3 +114,85 @@ def _write_xlsx(tables: dict[str, pl.DataFrame], path: Path) -> Path:
                     if value is not None:
                         sheet.write_string(r, col, value)
     return path
+
+
+# --- reports: localized, one look for every report-style XLSX ------------------------------------
+
+#: columns holding a region code, shown by the region's name
+REGION_COLUMNS = ("region", "target_region")
+#: Excel number formats for dates per interface language (Excel itself is not told the locale)
+_DATE_FORMATS = {"en": "d mmm yyyy"}
+_DATETIME_FORMATS = {"en": "d mmm yyyy hh:mm"}
+_MAX_WIDTH = 60
+
+
+def localized(frame: pl.DataFrame) -> pl.DataFrame:
+    """A report's values in the interface language: vocabulary codes (agencies, states, event
+    types ...) as their names, region codes as region names, booleans as yes/no."""
+    names = {code: region_name(code) for code in _region_codes(frame)}
+    out = label_columns(frame).with_columns(
+        pl.col(n).replace_strict(names, default=pl.col(n))
+        for n in REGION_COLUMNS
+        if n in frame.columns
+    )
+    yes, no = t("yes"), t("no")
+    return out.with_columns(
+        pl.when(pl.col(n)).then(pl.lit(yes)).when(~pl.col(n)).then(pl.lit(no)).alias(n)
+        for n, dtype in out.schema.items()
+        if dtype == pl.Boolean
+    )
+
+
+def report_xlsx(sheets: Mapping[str, pl.DataFrame], headers: Mapping[str, str]) -> bytes:
+    """A report workbook: one sheet per frame, values `localized`, each header `headers[name]`
+    (a msgid) translated, else the glossary's column label."""
+    buf = io.BytesIO()
+    with workbook(buf) as book:
+        book.set_properties({"created": FIXED_DATE})
+        for name, frame in sheets.items():
+            write_report_sheet(book, name, localized(frame), headers)
+    return buf.getvalue()
+
+
+def write_report_sheet(
+    book: xlsxwriter.Workbook, name: str, frame: pl.DataFrame, headers: Mapping[str, str]
+) -> None:
+    """One sheet in the house style: bold header row, frozen, with an autofilter; text as text,
+    numbers as numbers, dates as dates; columns as wide as their content (up to a limit)."""
+    lang = get_language()
+    bold = book.add_format(
+        {"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#E8EEF7"}
+    )
+    day = book.add_format({"num_format": _DATE_FORMATS.get(lang, "dd.mm.yyyy")})
+    moment = book.add_format({"num_format": _DATETIME_FORMATS.get(lang, "dd.mm.yyyy hh:mm")})
+    sheet = book.add_worksheet(name[:31])
+    titles = [t(headers[n]) if n in headers else column_label(n) for n in frame.columns]
+    sheet.write_row(0, 0, titles, bold)
+    widths = [len(x) for x in titles]
+    for r, row in enumerate(frame.iter_rows(), start=1):
+        for col, value in enumerate(row):
+            if value is None:
+                continue
+            if isinstance(value, datetime):
+                sheet.write_datetime(r, col, value.replace(tzinfo=None), moment)
+                size = 16
+            elif isinstance(value, date):
+                sheet.write_datetime(r, col, value, day)
+                size = 11
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                sheet.write_number(r, col, value)
+                size = len(str(value))
+            else:
+                text = str(value)
+                sheet.write_string(r, col, text)
+                size = len(text)
+            widths[col] = max(widths[col], size)
+    for col, width in enumerate(widths):
+        sheet.set_column(col, col, min(width + 2, _MAX_WIDTH))
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, max(frame.height, 1), max(len(titles) - 1, 0))
+
+
+def _region_codes(frame: pl.DataFrame) -> set[str]:
+    cols = [frame[n] for n in REGION_COLUMNS if n in frame.columns]
+    return {v for s in cols for v in s.drop_nulls().cast(pl.String).to_list()}

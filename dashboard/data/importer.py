@@ -23,6 +23,7 @@ Validation is vectorised with polars; messages are built only for failing rows.
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -36,7 +37,7 @@ from sqlalchemy import Connection, Engine, text
 from sqlmodel import Session
 
 from dashboard.config import get_settings
-from dashboard.data import bulk
+from dashboard.data import bulk, csvformat
 from dashboard.data import contract as c
 from dashboard.data.store import fetch_by_ids
 from dashboard.data.xlsxguard import Limits, XlsxProblem, check_xlsx
@@ -166,6 +167,23 @@ def import_files(
     return _import_raw(engine, raw, names, actor=actor, progress=progress)
 
 
+def check_files(
+    engine: Engine, paths: Sequence[Path | str], *, actor: str | None = None
+) -> ContractFrames:
+    """Validate `paths` against the database exactly as import_files does, writing no data
+    (the import preview); raises ImportValidationError, audited as a refused import."""
+    files = [Path(p) for p in paths]
+    raw = _read_raw(files)
+    problems = raw.problems + _cell_problems(raw)
+    with engine.connect() as conn:
+        problems += _cross_problems(raw, _load_stored(conn, raw))
+    if problems:
+        exc = ImportValidationError(problems)
+        _record_failure(engine, tuple(p.name for p in files), exc, actor)
+        raise exc
+    return _canonical(raw)
+
+
 def import_frames(
     engine: Engine,
     frames: ContractFrames,
@@ -275,7 +293,11 @@ def _read_path(path: Path, problems: list[ImportProblem]) -> list[tuple[str, str
             ImportProblem(label, 0, "-", Message(N_("not a .csv or .xlsx file")), path.suffix)
         )
         return []
-    header = _csv_header(path, problems)
+    fmt = csvformat.detect(path, c.CASE_COLUMNS + c.EVENT_COLUMNS)
+    if fmt is None:
+        problems.extend(_diagnose_csv(path, None))
+        return []
+    header = _csv_header(path, fmt, problems)
     if header is None:
         return []
     kind = _csv_kind(path, header)
@@ -284,10 +306,12 @@ def _read_path(path: Path, problems: list[ImportProblem]) -> list[tuple[str, str
         problems.append(
             ImportProblem(label, 1, name, Message(N_("column appears more than once")), name)
         )
+    # UTF-8 is read from the file as it is; another encoding is decoded to UTF-8 first
+    source = path if fmt.is_utf8 else io.BytesIO(csvformat.as_utf8(path, fmt))
     try:
-        frame = pl.read_csv(path, infer_schema=False, encoding="utf8")
+        frame = pl.read_csv(source, infer_schema=False, encoding="utf8", separator=fmt.separator)
     except (pl.exceptions.ComputeError, pl.exceptions.NoDataError):
-        problems.extend(_diagnose_csv(path))
+        problems.extend(_diagnose_csv(path, fmt))
         return []
     if dupes:  # polars renamed the repeats; they are reported above
         frame = frame.select(header_name for header_name in frame.columns if header_name in header)
@@ -299,13 +323,10 @@ def _read_path(path: Path, problems: list[ImportProblem]) -> list[tuple[str, str
     return [(kind, label, frame)]
 
 
-def _csv_header(path: Path, problems: list[ImportProblem]) -> list[str] | None:
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as f:
-            header = next(csv.reader(f), None)
-    except UnicodeDecodeError:
-        problems.extend(_diagnose_csv(path))
-        return None
+def _csv_header(
+    path: Path, fmt: csvformat.CsvFormat, problems: list[ImportProblem]
+) -> list[str] | None:
+    header = csvformat.header(path, fmt)
     if not header:
         problems.append(
             ImportProblem(str(path), 1, "-", Message(N_("empty file: no header row")), "")
@@ -322,25 +343,39 @@ def _csv_kind(path: Path, header: list[str]) -> str:
     return "events" if {"seq", "event_type"} & set(header) else "cases"
 
 
-def _diagnose_csv(path: Path) -> list[ImportProblem]:
-    """Problems polars only reports as a whole: bad UTF-8, rows longer than the header."""
+#: what to do with a file whose encoding or columns cannot be recognised (one home for the advice)
+SAVE_AS_ADVICE = N_(
+    "In Excel choose File > Save As > “CSV UTF-8 (comma delimited)” or “Excel Workbook "
+    "(.xlsx)”, and keep the column names of the template (Import page) in the first row"
+)
+
+
+def _diagnose_csv(path: Path, fmt: csvformat.CsvFormat | None) -> list[ImportProblem]:
+    """Problems polars only reports as a whole: an unknown encoding, rows longer than the header."""
     label, problems = str(path), []
     data = path.read_bytes()
-    for number, raw_line in enumerate(data.splitlines(), start=1):
-        try:
-            raw_line.decode("utf-8")
-        except UnicodeDecodeError:
-            shown = raw_line[:40].decode("utf-8", "replace")
-            problems.append(
-                ImportProblem(label, number, "-", Message(N_("not valid UTF-8")), shown)
-            )
-    if problems:
-        return problems
-    rows = list(csv.reader(data.decode("utf-8-sig").splitlines(keepends=True)))
+    if fmt is None:
+        for number, raw_line in enumerate(data.splitlines(), start=1):
+            try:
+                raw_line.decode("utf-8")
+            except UnicodeDecodeError:
+                shown = raw_line[:40].decode("utf-8", "replace")
+                reason = Message(
+                    N_("neither UTF-8 nor Windows-1251 text. {advice}"),
+                    {"advice": Message(SAVE_AS_ADVICE)},
+                )
+                problems.append(ImportProblem(label, number, "-", reason, shown))
+                break  # one line names the problem; the rest of the file is the same file
+        return problems or [
+            ImportProblem(label, 0, "-", Message(N_("not a readable CSV file")), "")
+        ]
+    rows = list(
+        csv.reader(csvformat.decode(data, fmt).splitlines(keepends=True), delimiter=fmt.separator)
+    )
     width = len(rows[0]) if rows else 0
     for number, row in enumerate(rows[1:], start=2):
         if len(row) > width:
-            value = ",".join(row[width:])
+            value = fmt.separator.join(row[width:])
             problems.append(
                 ImportProblem(label, number, "-", Message(N_("more cells than columns")), value)
             )
@@ -404,6 +439,14 @@ def _prepare(
     raw: _Raw,
 ) -> pl.DataFrame:
     """Header checks, then the frame as contract text columns + _file, _line."""
+    if frame.columns and not set(frame.columns) & set(columns):
+        # not a list of unknown and missing columns: the file is not in the contract's shape
+        reason = Message(
+            N_("the first row names no column of the data contract. {advice}"),
+            {"advice": Message(SAVE_AS_ADVICE)},
+        )
+        raw.problems.append(ImportProblem(label, 1, "-", reason, ", ".join(frame.columns)[:100]))
+        return _empty_raw(columns)
     for name in frame.columns:
         if name not in columns:
             raw.problems.append(ImportProblem(label, 1, name, Message(N_("unknown column")), name))

@@ -13,7 +13,7 @@ import io
 import os
 import tempfile
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -28,9 +28,11 @@ from dashboard.accounts.roles import Principal, require
 from dashboard.config import get_settings
 from dashboard.data import seeding
 from dashboard.data.contract import CASE_IDENTIFIERS, PERSONAL_FIELDS
-from dashboard.data.exporter import export_dir, workbook
+from dashboard.data.exporter import export_dir, report_xlsx, workbook
 from dashboard.data.importer import ImportProblem, ImportValidationError, import_files
+from dashboard.data.preview import ImportPreview, preview_files
 from dashboard.data.store import load_frames
+from dashboard.data.versioning import current_version
 from dashboard.engine.disclosure import (
     FILES,
     Publication,
@@ -41,7 +43,7 @@ from dashboard.engine.disclosure import (
 )
 from dashboard.engine.indicators import FUNNEL_STAGES, HEADLINE, PublicFigure
 from dashboard.engine.metrics import case_metrics
-from dashboard.i18n import N_, Message
+from dashboard.i18n import N_, Message, t
 from db.engine import private_file
 
 #: who runs `export --public`: the observer's rights, so the same rules apply as on screen
@@ -53,18 +55,52 @@ CLI_PUBLIC = Principal("cli", "observer")
 
 @dataclass(frozen=True)
 class ImportOutcome:
-    """Either `result` (written) or `problems` (file, line, column, reason, value; nothing written)."""
+    """`result` (written), `preview` (checked, nothing written) or `problems` (file, line,
+    column, reason, value; nothing written). `stale`: the data changed since the preview, so
+    nothing was written and the files must be checked again."""
 
     result: Any = None
     problems: pl.DataFrame | None = None
+    preview: ImportPreview | None = None
+    stale: bool = False
+
+
+def preview_uploaded(
+    engine: Engine, principal: Principal, files: Sequence[tuple[str, bytes]]
+) -> ImportOutcome:
+    """Check uploaded files (name, content) and say what importing them would change."""
+    require(principal, "import_data")
+    return _with_uploads(
+        files,
+        lambda paths: ImportOutcome(preview=preview_files(engine, paths, actor=principal.username)),
+    )
 
 
 def import_uploaded(
-    engine: Engine, principal: Principal, files: Sequence[tuple[str, bytes]]
+    engine: Engine,
+    principal: Principal,
+    files: Sequence[tuple[str, bytes]],
+    *,
+    previewed: ImportPreview | None = None,
 ) -> ImportOutcome:
-    """Import uploaded files (name, content) all or nothing; every problem is returned."""
-    require(principal, "import_data")
+    """Import uploaded files (name, content) all or nothing; every problem is returned.
 
+    With `previewed`, nothing is written if the data changed since that preview (`stale`).
+    """
+    require(principal, "import_data")
+    if previewed is not None and current_version(engine) != previewed.version:
+        return ImportOutcome(stale=True)
+
+    def run(paths: list[Path]) -> ImportOutcome:
+        return ImportOutcome(result=import_files(engine, paths, actor=principal.username))
+
+    return _with_uploads(files, run)
+
+
+def _with_uploads(
+    files: Sequence[tuple[str, bytes]], run: Callable[[list[Path]], ImportOutcome]
+) -> ImportOutcome:
+    """`run` on the uploads saved in a temporary folder; problems named by the user's names."""
     limit = get_settings().max_upload_mb
     too_big = [
         ImportProblem(
@@ -86,14 +122,13 @@ def import_uploaded(
             path.write_bytes(content)
             paths.append(path)
         try:
-            result = import_files(engine, paths, actor=principal.username)
+            return run(paths)
         except ImportValidationError as e:
             # the user knows their files by name, not by our temporary folder
             frame = problems_frame(e.problems).with_columns(
                 pl.col("file").str.replace(f"{tmp}{os.sep}", "", literal=True)
             )
             return ImportOutcome(problems=frame)
-    return ImportOutcome(result=result)
 
 
 def problems_frame(problems: Sequence[Any]) -> pl.DataFrame:
@@ -123,6 +158,26 @@ def export_bytes(engine: Engine, principal: Principal, fmt: str = "csv") -> byte
         files = export_dir(engine, tmp, fmt="xlsx" if fmt == "xlsx" else "csv")
         data = _bundle(files, fmt)
     audit.record_now(engine, actor=principal, action="export", detail=f"full {fmt}")
+    return data
+
+
+def case_list_xlsx(
+    engine: Engine, principal: Principal, frame: pl.DataFrame, headers: dict[str, str]
+) -> bytes:
+    """A list of cases as shown (its columns, `headers` msgids) as an XLSX report; audited.
+
+    Personal fields are dropped whatever the caller passed (defence in depth).
+    """
+    require(principal, "view_cases")
+    shown = frame.drop(n for n in frame.columns if n in PERSONAL_FIELDS)
+    data = report_xlsx({t("Cases"): shown}, headers)
+    audit.record_now(
+        engine,
+        actor=principal,
+        action="export",
+        entity="case",
+        detail=f"case list rows={shown.height}",
+    )
     return data
 
 

@@ -8,9 +8,8 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from dashboard.data.contract import (
-    regions,
-)
+from dashboard.data import public
+from dashboard.data.contract import regions
 from dashboard.engine.metrics import METRIC_NAMES
 from dashboard.i18n import (
     COLUMN_VOCABULARY,
@@ -22,7 +21,9 @@ from dashboard.i18n import (
     t,
 )
 from dashboard.i18n.format import fmt_number
+from dashboard.ui.auth import current_principal
 from dashboard.ui.drilldown import case_links, open_case
+from dashboard.ui.loaders import engine
 
 #: the default columns: what fits a laptop screen; channel, same family, retaliation are filters
 CASE_TABLE_COLUMNS = (
@@ -117,7 +118,19 @@ def case_table(
     rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
     if rows and ids is not None:
         open_case(str(ids[rows[0]]))
-    st.caption(t("{n} cases · select a row to open the case", n=fmt_number(df.height)))
+    left, right = st.columns([4, 1], vertical_alignment="center")
+    left.caption(t("{n} cases · select a row to open the case", n=fmt_number(df.height)))
+    principal = current_principal()
+    if principal is not None:
+        right.download_button(
+            t("Download as XLSX"),
+            data=lambda: public.case_list_xlsx(engine(), principal, df.select(cols), COLUMN_LABELS),
+            file_name=f"cases-{date.today().isoformat()}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key=f"{key}_xlsx",
+            icon=":material/download:",
+            on_click="ignore",
+        )
 
 
 def labelled_table(df: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, Any]]:

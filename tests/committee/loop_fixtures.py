@@ -8,12 +8,15 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date
 
+import polars as pl
 import xlsxwriter
 from sqlalchemy import Engine
 
 from dashboard import committee
 from dashboard.accounts.roles import Principal
+from dashboard.committee.tracker import TRACKER_HEADERS
 from dashboard.data.importer import import_files
+from dashboard.i18n import t
 from tests.conftest import ROOT, add_principals
 
 DOCUMENTED = [
@@ -104,3 +107,13 @@ def build(engine: Engine, *, due: date = date(2013, 4, 1)) -> Loop:
     )
     assert pgo.id is not None and iid.id is not None
     return Loop(engine, sess.id, pgo.id, iid.id, case_id)
+
+
+def tracker_sheet(xlsx: bytes | str, number: int) -> pl.DataFrame:
+    """Sheet `number` (1, 2, ...) of the localized tracker export, its columns named by code
+    again (a header used twice, "Recommendation #", reads back as `id`)."""
+    codes: dict[str, str] = {}
+    for code, msgid in TRACKER_HEADERS.items():
+        codes.setdefault(t(msgid), code)
+    sheet = pl.read_excel(xlsx, sheet_id=number)
+    return sheet.rename({n: codes[n] for n in sheet.columns if n in codes})

@@ -28,6 +28,7 @@ from tests.committee.loop_fixtures import (
     build,
     docx_bytes,
     plain_zip_bytes,
+    tracker_sheet,
     xlsx_bytes,
 )
 
@@ -287,15 +288,13 @@ def test_observer_tracker_xlsx_has_both_voices_and_nothing_unpublished(
     set_language(lang)  # the workbook is written in the reader's language, Kazakh too
     rid = _report(loop)
     xlsx = acc.export_tracker_xlsx(engine=loop.engine, principal=OBS)
-    recs = pl.read_excel(xlsx, sheet_name="recommendations")
+    recs = tracker_sheet(xlsx, 1)
     assert recs.filter(pl.col("id") == loop.pgo_rec)["latest_claim"].item() == implemented
-    reports = pl.read_excel(xlsx, sheet_name="agency reports")
-    assert reports["text"].null_count() == reports.height == 1  # not published yet
+    reports = tracker_sheet(xlsx, 3)
+    assert reports["report_text"].null_count() == reports.height == 1  # not published yet
     acc.publish(engine=loop.engine, principal=SEC, kind="report", item_id=rid, public_text="Done.")
-    reports = pl.read_excel(
-        acc.export_tracker_xlsx(engine=loop.engine, principal=OBS), sheet_name="agency reports"
-    )
-    assert reports["text"].to_list() == ["Done."]
+    reports = tracker_sheet(acc.export_tracker_xlsx(engine=loop.engine, principal=OBS), 3)
+    assert reports["report_text"].to_list() == ["Done."]
     workbook = pl.read_excel(xlsx, sheet_id=0)
     assert not any(
         v == "sec" for frame in workbook.values() for v in frame.to_pandas().values.ravel()

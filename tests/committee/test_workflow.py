@@ -20,6 +20,7 @@ from dashboard.data.store import load_frames
 from dashboard.engine.indicators import compute_indicators
 from dashboard.engine.metrics import case_metrics
 from db.models import AuditLog, DocketEntry, RecommendationUpdate
+from tests.committee.loop_fixtures import tracker_sheet
 from tests.conftest import ROOT
 
 DOCUMENTED = [
@@ -552,9 +553,9 @@ def test_tracker_filters_overdue_and_observer_view(loaded: Engine) -> None:
     xlsx = committee.export_tracker_xlsx(
         engine=loaded, principal=OBS, today=today, overdue_only=False
     )
-    sheet = pl.read_excel(xlsx, sheet_name="recommendations")
+    sheet = tracker_sheet(xlsx, 1)
     assert sheet.height == 4 and sheet["case_id"].null_count() == 4
-    hist = pl.read_excel(xlsx, sheet_name="follow-up")
+    hist = tracker_sheet(xlsx, 2)
     assert hist.height == 5  # four "issued" and one "implemented"
     # nothing unpublished, no staff usernames
     assert hist["evidence"].null_count() == 5 and "recorded_by" not in hist.columns
@@ -581,13 +582,12 @@ def test_tracker_filters_overdue_and_observer_view(loaded: Engine) -> None:
     xlsx = committee.export_tracker_xlsx(
         engine=loaded, principal=OBS, today=today, overdue_only=False
     )
-    hist = pl.read_excel(xlsx, sheet_name="follow-up")
+    hist = tracker_sheet(xlsx, 2)
     assert "Instruction No. 5" in hist["evidence"].to_list()
-    sheet = pl.read_excel(xlsx, sheet_name="recommendations")
+    sheet = tracker_sheet(xlsx, 1)
     assert sheet["text"].drop_nulls().to_list() == ["PGO: instruct"]
-    staff = pl.read_excel(
-        committee.export_tracker_xlsx(engine=loaded, principal=MEM, today=today),
-        sheet_name="follow-up",
+    staff = tracker_sheet(
+        committee.export_tracker_xlsx(engine=loaded, principal=MEM, today=today), 2
     )
     assert staff["recorded_by"].to_list() == ["sec"] * 5
 

@@ -3,9 +3,10 @@ follow-up tracker and in its XLSX export. Screenshots land in tests/artifacts/."
 
 from __future__ import annotations
 
-import polars as pl
 import pytest
 
+from dashboard.i18n import set_language
+from tests.committee.loop_fixtures import tracker_sheet
 from tests.e2e.conftest import choose, shot, sign_in, wait_idle
 
 pytestmark = pytest.mark.e2e
@@ -68,7 +69,8 @@ def test_recommendation_reaches_the_tracker(page, server: str, tmp_path) -> None
         pg.get_by_role("button", name="Download as XLSX").click()
     path = tmp_path / "tracker.xlsx"
     dl.value.save_as(path)
-    sheet = pl.read_excel(path, sheet_name="recommendations")
+    set_language("en")  # the report is in English, as the page
+    sheet = tracker_sheet(str(path), 1)
     assert sheet["text"].to_list() == [TEXT]
-    assert sheet["addressee"].to_list() == ["SPU"]
-    assert sheet["overdue"].to_list() == [True]
+    assert sheet["addressee"].to_list() == ["Special Prosecutor's Unit"]
+    assert sheet["overdue"].to_list() == ["yes"]
