@@ -20,7 +20,13 @@ This module does not import Streamlit.
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, text
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine, and_, or_, text
+from sqlmodel import Session, col, select
+
+from db.models import AuditLog, DataVersion
 
 _QUERY = text("SELECT version FROM data_version WHERE id = 1")
 
@@ -35,3 +41,38 @@ def current_version(engine: Engine) -> int:
 def cache_key(engine: Engine) -> tuple[str, int]:
     """(database URL without password, version): a cache key that also tells databases apart."""
     return engine.url.render_as_string(hide_password=True), current_version(engine)
+
+
+#: audit actions that change the case data (the register's edits are audited on entity "case")
+CASE_DATA_ACTIONS = ("import", "seed", "restore")
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """When the data last changed (any write) and the last change of the case data: when, by whom."""
+
+    changed_at: datetime | None
+    cases_changed_at: datetime | None
+    cases_changed_by: str | None
+
+
+def freshness(engine: Engine) -> Freshness:
+    """The data's freshness, from data_version and the audit log (two indexed reads)."""
+    with Session(engine) as s:
+        dv = s.get(DataVersion, 1)
+        row = s.exec(
+            select(AuditLog)
+            .where(
+                or_(
+                    col(AuditLog.action).in_(CASE_DATA_ACTIONS),
+                    and_(col(AuditLog.entity) == "case", col(AuditLog.action) != "view_case"),
+                )
+            )
+            .order_by(col(AuditLog.at).desc())
+            .limit(1)
+        ).first()
+    return Freshness(
+        dv.changed_at if dv else None,
+        row.at if row else None,
+        row.username if row else None,
+    )

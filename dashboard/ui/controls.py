@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import polars as pl
 import streamlit as st
 
+from dashboard.accounts.roles import Principal, can
 from dashboard.data.contract import (
     AGENCY_CODES,
     half_year_bounds,
@@ -19,18 +20,21 @@ from dashboard.data.contract import (
     imputed_date,
     regions,
 )
+from dashboard.data.versioning import Freshness
 from dashboard.i18n import (
     region_name,
     t,
 )
 from dashboard.i18n.format import agency_name
 from dashboard.ui import address
+from dashboard.ui.auth import current_principal
 from dashboard.ui.loaders import (
     Version,
     cohort,
     data_version,
     filtered_metrics,
     load_frames,
+    load_freshness,
     load_indicators,
 )
 
@@ -196,11 +200,38 @@ def controls_line(c: Controls) -> str:
     )
 
 
+def _stamp(at: datetime | None) -> str:
+    if at is None:
+        return "—"
+    return (at.astimezone(UTC) if at.tzinfo else at).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def freshness_line(f: Freshness, principal: Principal | None, as_of: date) -> str:
+    """'Data last changed … · cases last imported or edited … by … · figures as of …'; the
+    username only for roles that may read cases (observers and addressees see none)."""
+    who = f.cases_changed_by if f.cases_changed_by and can(principal, "view_cases") else None
+    cases = (
+        t("cases last imported or edited {at} by {who}", at=_stamp(f.cases_changed_at), who=who)
+        if who
+        else t("cases last imported or edited {at}", at=_stamp(f.cases_changed_at))
+    )
+    return t(
+        "Data last changed {at} · {cases} · figures as of {as_of}",
+        at=_stamp(f.changed_at),
+        cases=cases,
+        as_of=as_of.isoformat(),
+    )
+
+
 def page_header(title: str, controls: Controls | None = None) -> None:
-    """The page title and, under it, the controls in force, so a screenshot explains itself."""
+    """The page title and, under it, the controls in force and the data's freshness, so a
+    screenshot explains itself."""
     st.title(t(title))
     if controls is not None:
         st.markdown(f"**{controls_line(controls)}**")
+    version = controls.version if controls else data_version()
+    as_of = controls.as_of if controls else date.today()
+    st.caption(freshness_line(load_freshness(version), current_principal(), as_of))
 
 
 def cohort_of(c: Controls) -> pl.DataFrame:

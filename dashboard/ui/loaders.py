@@ -22,7 +22,7 @@ from dashboard.accounts.roles import Principal, can
 from dashboard.config import get_settings
 from dashboard.data import public, store
 from dashboard.data.database import get_engine
-from dashboard.data.versioning import current_version
+from dashboard.data.versioning import Freshness, current_version, freshness
 from dashboard.engine.disclosure import DisclosureFailure, Publication
 from dashboard.engine.docket import docket_suggestions
 from dashboard.engine.indicators import breakdown, compute_indicators
@@ -186,3 +186,9 @@ UNPUBLISHABLE = N_(
     "way to show them without letting a small number be worked out. Nothing is shown; the "
     "secretariat can see the reason in the server log."
 )
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def load_freshness(version: Version) -> Freshness:
+    """When the data last changed and who last imported or edited cases (per data version)."""
+    return freshness(engine())
