@@ -12,10 +12,17 @@ from sqlmodel import Session, select
 from dashboard.accounts import auth
 from dashboard.accounts.roles import AccessDenied, Principal
 from dashboard.config import get_settings
+from dashboard.i18n import set_language
 from db.models import AuditLog, utcnow
 
 SECRET = "Correct-Horse-42"
 SEC = Principal("boss", "secretariat")
+
+
+@pytest.fixture(autouse=True)
+def _english() -> None:
+    """These tests read the account errors' English wording (the default language is Russian)."""
+    set_language("en")
 
 
 def _user(engine: Engine, name: str = "aigul", role: str = "member") -> Principal:

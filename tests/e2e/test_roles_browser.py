@@ -85,7 +85,8 @@ def test_observer_sees_public_figures_only(page, server: str) -> None:
     choose(pg, "Half-year of the complaints", "2025-H1")
     wait_idle(pg)
     assert pg.locator('[data-testid="stMetric"]').count() >= 8
-    assert pg.locator('[data-testid="stPlotlyChart"]').count() == 2
+    # the funnel, the trend and the map of the regions
+    assert pg.locator('[data-testid="stPlotlyChart"]').count() == 3
     assert_no_names(pg)
     assert "SYN-" not in body_text(pg) and "DOC-" not in body_text(pg)
     shot(pg, "roles_02_observer_public")
