@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlparse
+
 from sqlmodel import Session, select
 
 from dashboard.i18n import label
@@ -9,7 +11,10 @@ from db.models import AuditLog
 
 
 def _ids(at) -> list[str]:
-    return sorted(at.dataframe[0].value["case_id"].tolist())
+    """The case ids of the table: each cell is a link to the case page (/case?case=ID&...)."""
+    links = at.dataframe[0].value["case_id"].tolist()
+    assert all(str(v).startswith("/case?case=") for v in links), links[:3]
+    return sorted(parse_qs(urlparse(str(v)).query)["case"][0] for v in links)
 
 
 def test_drill_down_shows_exactly_the_given_cases_and_clears(page) -> None:
