@@ -106,3 +106,13 @@ def postgres_url() -> Iterator[str]:
         pytest.skip("no PostgreSQL server (OVERSIGHT_TEST_POSTGRES_URL is not set)")
     with fresh_postgres_database(url) as db_url:
         yield db_url
+
+
+def linked_case_ids(cells) -> set[str]:
+    """The case ids of a case table's `case_id` column, whose cells are links to the case page
+    (/case?case=ID&period=…): every cell must be such a link."""
+    from urllib.parse import parse_qs, urlparse
+
+    values = [str(v) for v in cells]
+    assert all(v.startswith("/case?case=") for v in values), values[:3]
+    return {parse_qs(urlparse(v).query)["case"][0] for v in values}

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlparse
-
 from sqlmodel import Session, select
 
 from dashboard.i18n import label
 from db.models import AuditLog
+from tests.conftest import linked_case_ids
 
 
 def _ids(at) -> list[str]:
-    """The case ids of the table: each cell is a link to the case page (/case?case=ID&...)."""
-    links = at.dataframe[0].value["case_id"].tolist()
-    assert all(str(v).startswith("/case?case=") for v in links), links[:3]
-    return sorted(parse_qs(urlparse(str(v)).query)["case"][0] for v in links)
+    return sorted(linked_case_ids(at.dataframe[0].value["case_id"]))
 
 
 def test_drill_down_shows_exactly_the_given_cases_and_clears(page) -> None:
