@@ -19,7 +19,7 @@ from dashboard.cli import main
 from dashboard.committee import reminders
 from dashboard.config import get_settings
 from db.models import AuditLog
-from tests.committee.loop_fixtures import SEC, build
+from tests.committee.loop_fixtures import PGO, SEC, build
 
 TODAY = date(2013, 6, 1)  # the PGO rec was due 2013-04-01 (61 days ago); deadline 2013-05-16 past
 
@@ -60,7 +60,12 @@ def inbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
 
 def _people(engine: Engine) -> None:
     def make(name: str, role: str, lang: str | None, **kw: str) -> None:
-        auth.create_user(engine=engine, username=name, password="Long-enough-1", role=role, **kw)
+        if name == PGO.username:  # build() already made the account the pages sign in as
+            auth.set_email(engine=engine, principal=SEC, username=name, email=kw["email"])
+        else:
+            auth.create_user(
+                engine=engine, username=name, password="Long-enough-1", role=role, **kw
+            )
         if lang:
             auth.set_language(engine=engine, username=name, language=lang)
 
