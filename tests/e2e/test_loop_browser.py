@@ -8,9 +8,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlmodel import select
 
+from dashboard.accounts.auth import hash_password
 from dashboard.committee import accountability as acc
-from tests.committee.loop_fixtures import PDF_BYTES, SEC, build
+from db.models import User
+from tests.committee.loop_fixtures import PDF_BYTES, PGO, SEC, build
 from tests.e2e.conftest import choose, running_app, shot, sign_in, wait_idle
 
 pytestmark = pytest.mark.e2e
@@ -23,13 +26,18 @@ EVIDENCE = "Inspection note 7 shows 9 regions comply"
 @pytest.fixture(scope="module")
 def loop_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
     from dashboard.data.database import migrate
-    from db.engine import make_engine
+    from db.engine import make_engine, session_scope
 
     folder = tmp_path_factory.mktemp("e2e-loop")
     url = f"sqlite:///{folder / 'oversight.db'}"
     eng = make_engine(url)
     migrate(eng)
     loop = build(eng)
+    # build() made the addressee's account for the page tests (no password); the browser signs
+    # in as the demo account of that name, so it gets the demo password
+    with session_scope(eng) as s:
+        user = s.exec(select(User).where(User.username == PGO.username)).one()
+        user.password_hash = hash_password("demo-agency")
     acc.publish(
         engine=eng,
         principal=SEC,
