@@ -33,6 +33,14 @@ def _english(monkeypatch: pytest.MonkeyPatch) -> None:
     set_language("en")
 
 
+def _with_ids(table):
+    """The tracker's `id` cells are links to the recommendation's page (/recommendation?id=N)."""
+    table = table.copy()
+    assert all(str(v).startswith("/recommendation?id=") for v in table["id"]), list(table["id"])
+    table["id"] = [int(str(v).rsplit("=", 1)[1]) for v in table["id"]]
+    return table
+
+
 def refusals(at: AppTest) -> list[str]:
     """Form errors (overdue and late notices are errors too, but not refusals)."""
     return [e.value for e in at.error if "was not saved" in e.value]
@@ -116,7 +124,7 @@ def test_tracker_links_every_row_to_its_page_with_both_voices() -> None:
         today=date(2013, 3, 1),
     )
     at = open_page(OBS, name="tracker")
-    table = at.dataframe[0].value
+    table = _with_ids(at.dataframe[0].value)
     row = table[table["id"] == loop.pgo_rec].iloc[0]
     assert (row["status"], row["latest_claim"], row["disagree"]) == ("issued", "implemented", "")
     assert row["text"] == "(not published yet)"  # the observer's tracker: nothing unpublished
@@ -173,7 +181,7 @@ def test_carry_forward_on_the_next_agenda_and_in_the_pack() -> None:
     at.run()
     at.radio(key="agenda_part").set_value("carried").run()
     assert not at.exception, [e.value for e in at.exception]
-    table = at.dataframe[0].value
+    table = _with_ids(at.dataframe[0].value)
     assert set(table["id"]) == {loop.pgo_rec, loop.iid_rec}
     assert table[table["id"] == loop.iid_rec].iloc[0]["report"].startswith("⚠ missing")
     assert any("Instruction No. 12" in m.value for m in at.markdown)  # the report since
