@@ -29,6 +29,9 @@ from dashboard.data.contract import (
 )
 
 EPOCH = date(2010, 1, 1)
+#: no generated date lies after this day, so the data is valid as of 2026-12-02 and later (the
+#: contract refuses future dates); histories that would run on stop there
+LAST_DAY = date(2026, 11, 30)
 
 
 def _pick(rng: np.random.Generator, values: tuple[str, ...], n: int) -> pl.Series:
@@ -40,6 +43,7 @@ def _pick(rng: np.random.Generator, values: tuple[str, ...], n: int) -> pl.Serie
 def _dates(days: np.ndarray, rng: np.random.Generator, day_share: float = 0.92) -> pl.Series:
     """Days after EPOCH -> contract date strings, some with month or year precision only."""
     offset = (EPOCH - date(1970, 1, 1)).days
+    days = np.minimum(days, (LAST_DAY - EPOCH).days)
     d = pl.Series(days + offset, dtype=pl.Int32).cast(pl.Date)
     text = d.dt.to_string("%Y-%m-%d")
     u = rng.random(len(days))

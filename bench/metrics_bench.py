@@ -26,15 +26,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import polars as pl  # noqa: E402
-
 from bench._proc import python, run  # noqa: E402
-from dashboard.data.contract import date_end  # noqa: E402
 
 OUT = ROOT / "bench" / "out" / "metrics"
 AS_OF = "2024-06-30"
-#: no generated event or informing date after this day
-LAST_DAY = date(2025, 12, 31)
 
 
 def generate(n_cases: int, n_events: int) -> tuple[Path, Path]:
@@ -42,15 +37,9 @@ def generate(n_cases: int, n_events: int) -> tuple[Path, Path]:
 
     OUT.mkdir(parents=True, exist_ok=True)
     cases_path = OUT / f"cases_{n_cases}.csv"
-    events_path = OUT / f"events_{n_events}_to_{LAST_DAY}.csv"
+    events_path = OUT / f"events_{n_events}.csv"
     if not (cases_path.exists() and events_path.exists()):
         cases, events = frames(n_cases, n_events)
-        # the generator's histories run on past today, which the contract refuses: cut them
-        known = date_end("event_date") <= LAST_DAY
-        informed = date_end("victim_informed_date") <= LAST_DAY
-        events = events.filter(known).with_columns(
-            pl.when(informed).then(pl.col("victim_informed_date")).alias("victim_informed_date")
-        )
         cases.write_csv(cases_path)
         events.write_csv(events_path)
     return cases_path, events_path
