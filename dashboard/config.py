@@ -100,6 +100,8 @@ class Settings(BaseSettings):
     disclosure_rate_min: int = Field(default=10, ge=1)
     #: The map marks (hatches) a region whose figure rests on fewer cases than this.
     map_few_cases: int = Field(default=10, ge=1)
+    #: A figure is flagged when at least this share of its cases lack data it needs (0-1).
+    quality_flag_share: float = Field(default=0.2, ge=0, le=1)
 
 
 @lru_cache(maxsize=1)

@@ -51,6 +51,13 @@ PAGES: tuple[PageSpec, ...] = (
         SEC_INDICATORS,
         "view_indicators",
     ),
+    PageSpec(
+        "pages/quality.py",
+        N_("Data quality"),
+        ":material/fact_check:",
+        SEC_INDICATORS,
+        "view_data_quality",
+    ),
     PageSpec("pages/cases.py", N_("Case list"), ":material/folder_open:", SEC_CASES, "view_cases"),
     PageSpec("pages/case.py", N_("Case file"), ":material/timeline:", SEC_CASES, "view_cases"),
     PageSpec(

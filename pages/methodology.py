@@ -8,7 +8,9 @@ from dashboard.engine.methodology import (
     DOCKET_TEXTS,
     GENERAL_RULES,
     INDICATOR_TEXTS,
+    QUALITY_TEXTS,
     engine_choices,
+    quality_needs,
 )
 from dashboard.i18n import t
 from dashboard.ui.auth import require_page
@@ -30,6 +32,13 @@ for e in INDICATOR_TEXTS:  # plain sections, not expanders: the page is printed 
     st.markdown(
         f"**{t(e.title)}** (`{e.name}`)  \n{t(e.plain)}  \n*{t('Formula')}: {t(e.formula)}*"
     )
+
+st.header(t("Data quality and context notes"))
+for text in QUALITY_TEXTS:
+    st.markdown(f"- {t(text)}")
+st.markdown(f"**{t('What each figure needs')}**")
+for title, needs in quality_needs():
+    st.markdown(f"- {t(title)}: {'; '.join(t(n) for n in needs)}")
 
 st.header(t("Per-case metrics"))
 for e in CASE_METRIC_TEXTS:

@@ -8,7 +8,14 @@ from dashboard.engine.indicators import funnel as indicator_funnel
 from dashboard.i18n import t
 from dashboard.i18n.format import indicator_title
 from dashboard.ui.auth import require_page
-from dashboard.ui.controls import cohort_of, indicators_of, page_header, previous, sidebar_controls
+from dashboard.ui.controls import (
+    cohort_of,
+    indicators_of,
+    page_header,
+    previous,
+    quality_of,
+    sidebar_controls,
+)
 from dashboard.ui.drilldown import show_cases
 from dashboard.ui.figures import headline, region_chart
 from dashboard.ui.loaders import load_breakdown
@@ -26,7 +33,14 @@ with st.spinner(t("Computing the figures…")):
 
 if cases.is_empty():
     st.info(t("No cases were complained in this period for the chosen regions and agencies."))
-headline(figs, list(HEADLINE), prev=prev, prev_label=previous(c).period, key="ov")
+headline(
+    figs,
+    list(HEADLINE),
+    prev=prev,
+    prev_label=previous(c).period,
+    key="ov",
+    quality=quality_of(c),
+)
 
 left, right = st.columns([5, 6])
 with left:

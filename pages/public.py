@@ -12,7 +12,13 @@ from dashboard.ui.auth import require_page
 from dashboard.ui.controls import half_years, last_complete_half_year, page_header
 from dashboard.ui.figures import public_region_map
 from dashboard.ui.loaders import UNPUBLISHABLE, data_version, load_publication
-from dashboard.ui.public import public_funnel, public_shown_as, public_tiles, public_trends
+from dashboard.ui.public import (
+    public_flagged,
+    public_funnel,
+    public_shown_as,
+    public_tiles,
+    public_trends,
+)
 
 principal = require_page("view_public_figures")
 page_header("Public figures")
@@ -50,7 +56,7 @@ st.caption(
 
 if view.headline["complaints"].display == "0":
     st.info(t("No complaints were lodged in this half-year for this choice."))
-public_tiles(view.headline)
+public_tiles(view.headline, flagged=public_flagged(today, period) if not region else frozenset())
 
 left, right = st.columns([2, 3])
 with left:

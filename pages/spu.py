@@ -12,6 +12,7 @@ from dashboard.ui.controls import (
     cohort_of,
     indicators_of,
     page_header,
+    quality_of,
     scoped_metrics,
     sidebar_controls,
 )
@@ -27,7 +28,7 @@ page_header("SPU involvement", c)
 with st.spinner(t("Computing the figures…")):
     figs = indicators_of(c)
     cases = cohort_of(c)
-headline(figs, SPU, key="spu")
+headline(figs, SPU, key="spu", quality=quality_of(c))
 
 left, right = st.columns(2)
 with left:

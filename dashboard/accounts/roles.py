@@ -31,6 +31,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "read_audit": frozenset({"secretariat"}),
     "manage_sessions": frozenset({"secretariat"}),
     "manage_recommendations": frozenset({"secretariat"}),
+    "view_data_quality": frozenset({"secretariat"}),  # which cases lack data the figures need
+    "annotate_figures": frozenset({"secretariat"}),  # context notes beside the figures
     # committee work
     "view_sessions": _COMMITTEE,
     "comment_docket": _COMMITTEE,

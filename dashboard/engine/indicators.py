@@ -83,7 +83,11 @@ MASKS: dict[str, pl.Expr] = {
     "open": _flag("open"),
     "medical_evidence": _C("medical_evidence").fill_null("none") != "none",
     "with_info": _C("info_delays").list.len() > 0,
+    "negative": _C("negative_decisions") > 0,
 }
+
+#: what every figure needs: the complaint date places a case in its half-year
+_COHORT_NEEDS = ("complaint_date",)
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,12 @@ class Indicator:
     #: shown among the headline figures (overview, public page), or also in a session's figures
     headline: bool = False
     session: bool = False
+    #: the data a figure needs (names of `dashboard.engine.quality.QUALITY_FIELDS`): a case of
+    #: its population lacking one, or holding it only as a month or year, is incomplete for it
+    needs: tuple[str, ...] = _COHORT_NEEDS
+    #: the mask of the cases its data quality is measured over, where that is not the
+    #: denominator (timely information: a decision lacking the date is outside the denominator)
+    quality_population: str | None = None
 
     @property
     def unit(self) -> Unit:
@@ -217,6 +227,7 @@ INDICATORS: dict[str, Indicator] = dict(
             formula=N_(
                 "procedural-complaint cases with days_to_criminal_case ≤ 3 / procedural-complaint cases"
             ),
+            needs=(*_COHORT_NEEDS, "criminal_case_date"),
         ),
         _i(
             "median_days_to_criminal_case",
@@ -229,6 +240,7 @@ INDICATORS: dict[str, Indicator] = dict(
             "days_to_criminal_case",
             plain=N_("Typical wait between complaint and the opening of a criminal case."),
             formula=N_("median of days_to_criminal_case over cases with a criminal case"),
+            needs=(*_COHORT_NEEDS, "criminal_case_date"),
         ),
         _i(
             "torture_qualification_rate",
@@ -282,6 +294,7 @@ INDICATORS: dict[str, Indicator] = dict(
                 "Of the SPU cases, how many reached the SPU only because a lawyer, a court or the media pushed."
             ),
             formula=N_("SPU cases with trigger lawyer_request, court_order or media / SPU cases"),
+            needs=(*_COHORT_NEEDS, "spu_trigger"),
         ),
         _i(
             "median_days_to_spu",
@@ -294,6 +307,7 @@ INDICATORS: dict[str, Indicator] = dict(
             "days_to_spu",
             plain=N_("Typical wait between complaint and the SPU's involvement."),
             formula=N_("median of days_to_spu over SPU cases"),
+            needs=(*_COHORT_NEEDS, "spu_date"),
         ),
         _i(
             "open_cases",
@@ -316,6 +330,7 @@ INDICATORS: dict[str, Indicator] = dict(
             plain=N_("Of the open cases, how many had no authority action for over three months."),
             formula=N_("open cases with stagnation_days > 90 / open cases"),
             headline=True,
+            needs=(*_COHORT_NEEDS, "action_dates"),
         ),
         _i(
             "stagnant_180",
@@ -326,6 +341,7 @@ INDICATORS: dict[str, Indicator] = dict(
             _stag(180),
             plain=N_("Open cases without action for over six months."),
             formula=N_("open cases with stagnation_days > 180 (count)"),
+            needs=(*_COHORT_NEEDS, "action_dates"),
         ),
         _i(
             "stagnant_365",
@@ -336,6 +352,7 @@ INDICATORS: dict[str, Indicator] = dict(
             _stag(365),
             plain=N_("Open cases without action for over a year."),
             formula=N_("open cases with stagnation_days > 365 (count)"),
+            needs=(*_COHORT_NEEDS, "action_dates"),
         ),
         _i(
             "median_stagnation_days",
@@ -348,6 +365,7 @@ INDICATORS: dict[str, Indicator] = dict(
             "stagnation_days",
             plain=N_("Typical time open cases have waited."),
             formula=N_("median of stagnation_days over open cases"),
+            needs=(*_COHORT_NEEDS, "action_dates"),
         ),
         _i(
             "mean_reversals",
@@ -385,6 +403,7 @@ INDICATORS: dict[str, Indicator] = dict(
             plain=N_("Share of cases where the accused's own agency family checked them."),
             formula=N_("cases with same_family_investigation / cases"),
             session=True,
+            needs=(*_COHORT_NEEDS, "accused_agency"),
         ),
         _i("funnel.complaints", "funnel", N_("Complaints"), "cases in the cohort", "", _EVERY),
         _i(
@@ -452,6 +471,8 @@ INDICATORS: dict[str, Indicator] = dict(
                 "negative decisions with info delay ≤ 30 days / negative decisions with a known victim_informed_date"
             ),
             headline=True,
+            needs=(*_COHORT_NEEDS, "victim_informed_date"),
+            quality_population="negative",
         ),
         _i(
             "evidence_dismissed_share",

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from dashboard.engine.indicators import INDICATORS
+from dashboard.engine.quality import QUALITY_FIELDS
 from dashboard.i18n import N_
 
 
@@ -223,6 +224,33 @@ DASHBOARD_CHOICES: tuple[str, ...] = (
         "Idle gaps on a case timeline are stretches of more than 90 days without an authority action, the stagnation threshold."
     ),
 )
+
+#: data quality beside each figure and context notes (dashboard.engine.quality, the notes)
+QUALITY_TEXTS: tuple[str, ...] = (
+    N_(
+        "Beside each figure a badge gives the share of the cases behind it that lack data the figure needs, or hold it only as a month or a year. Such dates are allowed; the engine takes the 15th of the month or 1 July, so a duration built on them may be off by up to half a year."
+    ),
+    N_(
+        "The share is over the figure's cases: its denominator, or the counted cases for a count. For “Victim informed in time” it is over the cases with a negative decision, because a decision without the date the victim learned of it is left out of that figure's denominator."
+    ),
+    N_(
+        "A figure is flagged in orange when the share reaches the setting OVERSIGHT_QUALITY_FLAG_SHARE (20% unless the secretariat changes it). The secretariat's Data quality page lists the incomplete cases per figure and per field, by region and by agency."
+    ),
+    N_(
+        "Observers see no shares. On the public page a figure of the whole country that is shown carries only the mark “many cases incomplete” when its share reaches the setting; regions and withheld figures carry nothing. An exact share multiplied by a figure's number of cases would be a new count that the disclosure control does not protect, and per region it would describe small groups."
+    ),
+    N_(
+        "Context notes: the secretariat can attach a note to a figure for a half-year and a region (or the whole country), for example to explain a drop. Notes are shown beside the figure and in the session pack to the committee's roles. A note reaches the public page only when the secretariat marks it public: notes are the committee's free text and may name a person or a case, so no note is public by default. Every note, change and retraction is recorded in the audit log."
+    ),
+)
+
+
+def quality_needs() -> list[tuple[str, list[str]]]:
+    """(title msgid, msgids of the data it needs) for every figure, in the registry's order
+    (the funnel's stages once)."""
+    from_registry = [i for i in INDICATORS.values() if i.kind != "funnel"]
+    return [(i.title, [QUALITY_FIELDS[f] for f in i.needs]) for i in from_registry]
+
 
 ENGINE_MODULES = (
     "dashboard.engine.metrics",

@@ -36,6 +36,7 @@ from dashboard.ui.loaders import (
     load_frames,
     load_freshness,
     load_indicators,
+    load_quality,
 )
 
 
@@ -240,6 +241,11 @@ def cohort_of(c: Controls) -> pl.DataFrame:
 
 def indicators_of(c: Controls) -> dict[str, Any]:
     return load_indicators(c.version, c.as_of, c.start, c.end, c.regions, c.agencies)
+
+
+def quality_of(c: Controls) -> dict[str, Any]:
+    """Indicator -> its data quality (dashboard.engine.quality.Quality) for the controls."""
+    return load_quality(c.version, c.as_of, c.start, c.end, c.regions, c.agencies)
 
 
 def previous(c: Controls) -> Controls:

@@ -11,12 +11,19 @@ import streamlit as st
 
 from dashboard import charts
 from dashboard.config import get_settings
-from dashboard.engine.indicators import is_rate
+from dashboard.engine.indicators import INDICATORS, is_rate
+from dashboard.engine.quality import QUALITY_FIELDS, Quality
 from dashboard.i18n import (
     region_name,
     t,
 )
-from dashboard.i18n.format import fmt_figure, fmt_number, indicator_help, indicator_title
+from dashboard.i18n.format import (
+    fmt_figure,
+    fmt_number,
+    fmt_rate,
+    indicator_help,
+    indicator_title,
+)
 from dashboard.ui.controls import Controls, indicators_of
 from dashboard.ui.drilldown import selected_points, show_cases, show_cases_button
 from dashboard.ui.loaders import load_breakdown
@@ -44,9 +51,11 @@ def headline(
     prev_label: str = "",
     key: str,
     per_row: int = 4,
+    quality: dict[str, Quality] | None = None,
 ) -> None:
     """Indicator tiles: title (wrapped, never cut), value, change against the previous
-    half-year, the numerator and denominator, and a 'show cases' button."""
+    half-year, the numerator and denominator, the data-quality badge and a 'show cases'
+    button."""
     if prev:
         st.caption(
             t(
@@ -73,7 +82,37 @@ def headline(
                 num, den = getattr(fig, "numerator", None), getattr(fig, "denominator", None)
                 if is_rate(name) and den:
                     st.caption(t("{n} of {d} cases", n=fmt_number(num), d=fmt_number(den)))
+                if quality and name in quality:
+                    quality_badge(name, quality[name])
                 show_cases_button(figure_ids(fig), indicator_title(name), key=f"{key}_{name}")
+
+
+def quality_text(name: str, q: Quality) -> tuple[str, str] | None:
+    """The badge's text and its tooltip for figure `name` (None: no cases to judge)."""
+    if q.share is None:
+        return None
+    needs = "; ".join(t(QUALITY_FIELDS[f]) for f in INDICATORS[name].needs)
+    tip = t(
+        "{n} of the {d} cases behind this figure lack data it needs or have it only as a "
+        "month or year. Checked: {fields}.",
+        n=fmt_number(q.incomplete),
+        d=fmt_number(q.cases),
+        fields=needs,
+    )
+    return t("Incomplete data: {share}", share=fmt_rate(q.share)), tip
+
+
+def quality_badge(name: str, q: Quality) -> None:
+    """A small badge under a figure: the share of its cases with incomplete data, orange
+    (flagged) from the `quality_flag_share` setting on; the tooltip names the fields."""
+    text = quality_text(name, q)
+    if text is None:
+        return
+    flagged = q.flagged(get_settings().quality_flag_share)
+    color = "orange" if flagged else ("green" if not q.incomplete else "gray")
+    icon = ":material/warning: " if flagged else ""
+    # our own wording and figures, never data: safe as markdown
+    st.markdown(f":{color}-badge[{icon}{text[0]}]", help=text[1])
 
 
 def selected_region(event: Any) -> str | None:

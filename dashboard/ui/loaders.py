@@ -27,6 +27,7 @@ from dashboard.engine.disclosure import DisclosureFailure, Publication
 from dashboard.engine.docket import docket_suggestions
 from dashboard.engine.indicators import breakdown, compute_indicators
 from dashboard.engine.metrics import case_metrics
+from dashboard.engine.quality import Quality, shares, with_gaps
 from dashboard.i18n import N_
 
 log = logging.getLogger(__name__)
@@ -86,12 +87,39 @@ def filtered_metrics(
     version: Version, as_of: date, regions_: tuple[str, ...], agencies: tuple[str, ...]
 ) -> pl.DataFrame:
     """load_metrics restricted to the sidebar's regions and accused agencies (empty = all)."""
-    m = load_metrics(version, as_of)
+    return _within(load_metrics(version, as_of), regions_, agencies)
+
+
+def _within(m: pl.DataFrame, regions_: tuple[str, ...], agencies: tuple[str, ...]) -> pl.DataFrame:
     if regions_:
         m = m.filter(pl.col("region").is_in(list(regions_)))
     if agencies:
         m = m.filter(pl.col("accused_agency").is_in(list(agencies)))
     return m
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def gapped_metrics(
+    version: Version, as_of: date, regions_: tuple[str, ...], agencies: tuple[str, ...]
+) -> pl.DataFrame:
+    """filtered_metrics with the data-quality gap columns (dashboard.engine.quality)."""
+    cases, events = load_frames(version)
+    return _within(
+        with_gaps(load_metrics(version, as_of), cases, events, as_of), regions_, agencies
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def load_quality(
+    version: Version,
+    as_of: date,
+    start: date,
+    end: date,
+    regions_: tuple[str, ...],
+    agencies: tuple[str, ...],
+) -> dict[str, Quality]:
+    """Indicator -> the share of its cases lacking data it needs, for the sidebar's cohort."""
+    return shares(gapped_metrics(version, as_of, regions_, agencies), start=start, end=end)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)

@@ -5,16 +5,20 @@ figure not shown explained in words."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 import polars as pl
 import streamlit as st
 
 from dashboard import charts
+from dashboard.config import get_settings
 from dashboard.data import public
+from dashboard.data.contract import half_year_bounds
 from dashboard.engine.indicators import PublicFigure, is_rate
 from dashboard.i18n import N_, t
 from dashboard.i18n.format import fmt_figure, fmt_number, indicator_help, indicator_title
+from dashboard.ui.loaders import data_version, load_quality
 
 #: the export's short text of a figure not shown, translated on screen
 MARK = {
@@ -68,7 +72,20 @@ def _count(text: str | None) -> str:
     return fmt_number(int(text)) if text and text.isdigit() else str(text or "")
 
 
-def public_tiles(figures: dict[str, PublicFigure], *, per_row: int = 4) -> None:
+def public_flagged(today: date, period: str) -> frozenset[str]:
+    """The national figures of `period` whose share of incomplete cases reaches the setting:
+    only this one bit reaches the public page, never the share."""
+    start, end = half_year_bounds(period)
+    quality = load_quality(data_version(), today, start, end, (), ())
+    threshold = get_settings().quality_flag_share
+    return frozenset(n for n, q in quality.items() if q.flagged(threshold))
+
+
+def public_tiles(
+    figures: dict[str, PublicFigure], *, per_row: int = 4, flagged: frozenset[str] = frozenset()
+) -> None:
+    """The public headline tiles; a shown figure in `flagged` carries the coarse mark 'many
+    cases incomplete' (never a share: see the methodology page)."""
     names = list(figures)
     for row in range(0, len(names), per_row):
         for col, name in zip(st.columns(per_row), names[row : row + per_row], strict=False):
@@ -76,6 +93,14 @@ def public_tiles(figures: dict[str, PublicFigure], *, per_row: int = 4) -> None:
             with col, st.container(border=True):
                 st.markdown(f"**{indicator_title(name)}**", help=indicator_help(name))
                 public_metric(indicator_title(name), fig, collapsed=True)
+                if name in flagged and fig.status == "shown":
+                    st.markdown(
+                        f":orange-badge[:material/warning: {t('Many cases incomplete')}]",
+                        help=t(
+                            "Many of the cases behind this figure lack data it needs, or have "
+                            "it only as a month or a year: read it with care."
+                        ),
+                    )
 
 
 def public_funnel(funnel: Sequence[PublicFigure]) -> None:
