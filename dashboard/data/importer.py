@@ -535,15 +535,17 @@ def _cell_problems(raw: _Raw) -> list[ImportProblem]:
 def _run_checks(frame: pl.DataFrame, checks: list[_Check]) -> list[ImportProblem]:
     if frame.is_empty():
         return []
-    # lazily, so that the expressions the checks share are computed once (polars' CSE)
-    flags = (
+    # lazily, so that the expressions the checks share are computed once (polars' CSE); only
+    # the counts, on the in-memory engine (a third less time than the streaming default at a
+    # million events); the rows of a failing check are found again below
+    counts = (
         frame.lazy()
-        .select(ch.bad.fill_null(False).alias(f"_{i}") for i, ch in enumerate(checks))
-        .collect()
+        .select(ch.bad.fill_null(False).sum().alias(f"_{i}") for i, ch in enumerate(checks))
+        .collect(engine="in-memory")
+        .row(0)
     )
-    counts = flags.sum().row(0)
     problems: list[ImportProblem] = []
-    for i, (check, count) in enumerate(zip(checks, counts, strict=True)):
+    for check, count in zip(checks, counts, strict=True):
         if count:
             msgid = pl.lit(check.msgid) if isinstance(check.msgid, str) else check.msgid
             names = list(check.params)
@@ -555,7 +557,7 @@ def _run_checks(frame: pl.DataFrame, checks: list[_Check]) -> list[ImportProblem
                 pl.col(check.column).alias("_value"),
                 msgid.alias("_msgid"),
                 *(expr.cast(pl.String).alias(f"_p_{n}") for n, expr in check.params.items()),
-            ).filter(flags[f"_{i}"])
+            ).filter(frame.select(check.bad.fill_null(False)).to_series())
             for file, line, value, why, *params in hits.iter_rows():
                 message = Message(why, dict(zip(names, params, strict=True)))
                 problems.append(ImportProblem(file, line, check.column, message, value))
@@ -851,7 +853,7 @@ def _order_problems(
         .filter(
             pl.col("_start").is_not_null() & pl.col("_end").is_not_null() & ~_bad_date("event_date")
         )
-        .sort("case_id", "_seq", "_line")
+        .pipe(_sorted, "case_id", "_seq", "_line")
         .with_columns(_prev=_earlier_max(pl.col("_start"), "case_id"))
         .join(
             known.select("case_id", _incident=c.date_start("incident_date")),
@@ -917,7 +919,7 @@ def _canonical(raw: _Raw) -> ContractFrames:
             col = pl.when(col.is_null()).then(None).otherwise(col == c.BOOL_TRUE)
         col = col.cast(c.CASE_SCHEMA[n])
         case_cols.append((col.fill_null(defaults[n]) if n in defaults else col).alias(n))
-    cases = raw.cases.select(case_cols).sort("case_id")
+    cases = _sorted(raw.cases.select(case_cols), "case_id")
     spu_trigger = (
         pl.when((pl.col("event_type") == "spu_involved") & pl.col("trigger").is_null())
         .then(pl.lit("unknown"))
@@ -928,8 +930,29 @@ def _canonical(raw: _Raw) -> ContractFrames:
         if n != "trigger"
         else spu_trigger.alias(n)
         for n in c.EVENT_COLUMNS + tuple(e for e in c.EVENT_EXTENSIONS if e in raw.extensions)
-    ).sort("case_id", "seq")
-    return ContractFrames(cases=cases, events=events)
+    )
+    return ContractFrames(cases=cases, events=_sorted(events, "case_id", "seq"))
+
+
+def _sorted(frame: pl.DataFrame, *keys: str) -> pl.DataFrame:
+    """`frame.sort(*keys)`, skipped when the rows are in that order already (files usually are).
+
+    Sorting a million events by the text case_id took about a second; checking the order takes
+    a fiftieth of that. Nulls in a key: sorted as usual.
+
+    >>> frame = pl.DataFrame({"k": ["a", "a", "b"], "n": [1, 2, 1]})
+    >>> _sorted(frame, "k", "n") is frame, _sorted(frame, "n")["k"].to_list()
+    (True, ['a', 'b', 'a'])
+    """
+    earlier = pl.lit(False)  # this row sorts before the one above it
+    for key in reversed(keys):
+        col, above = pl.col(key), pl.col(key).shift(1)
+        earlier = (col < above) | ((col == above) & earlier)
+    in_order = frame.select(
+        earlier.fill_null(False).any().not_()
+        & pl.any_horizontal(pl.col(keys).is_null().any()).not_()
+    ).item()
+    return frame if in_order else frame.sort(*keys)
 
 
 # --- database -------------------------------------------------------------------------------------

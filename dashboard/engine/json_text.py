@@ -75,21 +75,14 @@ def rows_object(frame: pl.DataFrame, *, key: str, indent: int, depth: int) -> st
         return "{}"
     outer = " " * (indent * (depth + 1))
     inner = " " * (indent * (depth + 2))
-    names = sorted(frame.columns)
-    fields = [
-        pl.concat_str(
-            pl.lit(f"{inner}{_literal(n)}: "), json_value(n, frame.schema[n], inner, indent)
-        )
-        for n in names
-    ]
-    row = pl.concat_str(
-        pl.lit(outer),
-        json_string(pl.col(key)),
-        pl.lit(": {\n"),
-        pl.concat_str(fields, separator=",\n"),
-        pl.lit("\n" + outer + "}"),
-    )
-    body = frame.sort(key).select(row.str.join(",\n")).item()
+    # one flat concat_str of every piece (a nested one per field took twice the time), and the
+    # rows joined by Python (str.join in polars was slower at 100,000 rows)
+    pieces = [pl.lit(outer), json_string(pl.col(key)), pl.lit(": {\n")]
+    for i, n in enumerate(sorted(frame.columns)):
+        pieces.append(pl.lit(("" if i == 0 else ",\n") + f"{inner}{_literal(n)}: "))
+        pieces.append(json_value(n, frame.schema[n], inner, indent))
+    pieces.append(pl.lit("\n" + outer + "}"))
+    body = ",\n".join(frame.sort(key).select(pl.concat_str(pieces)).to_series().to_list())
     return "{\n" + body + "\n" + " " * (indent * depth) + "}"
 
 

@@ -429,7 +429,9 @@ def case_metrics(cases: pl.DataFrame, events: pl.DataFrame, as_of: date) -> pl.D
     Columns: case_id, CASE_ATTRIBUTES, complaint_on, half_year, then METRIC_NAMES.
     `cases` and `events` are in the canonical schema (contract.CASE_SCHEMA / EVENT_SCHEMA).
     """
-    return case_metrics_lazy(cases.lazy(), events.lazy(), as_of).collect()
+    # the in-memory engine: about half the time of polars 2's default streaming engine on this
+    # plan (sorts, windows and a group-by over frames already in memory; 100,000 cases)
+    return case_metrics_lazy(cases.lazy(), events.lazy(), as_of).collect(engine="in-memory")
 
 
 def _json_value(value: Any) -> Any:
