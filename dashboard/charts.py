@@ -17,6 +17,7 @@ from importlib import resources
 from typing import Any
 
 import plotly.graph_objects as go
+import plotly.io as pio
 import polars as pl
 
 from dashboard.data.contract import (
@@ -43,9 +44,20 @@ BLUE, RED, GREEN, GREY, ORANGE, PURPLE = (
 )
 
 
+@lru_cache(maxsize=1)
+def _template() -> go.layout.Template:
+    """plotly_white for the trace types drawn here: applying the whole template (defaults for
+    two dozen trace types) was a third of a warm page's time (issue 19); the charts look the
+    same."""
+    white = pio.templates["plotly_white"]
+    return go.layout.Template(
+        layout=white.layout, data={k: white.data[k] for k in ("bar", "scatter", "funnel")}
+    )
+
+
 def _layout(fig: go.Figure, *, title: str = "", height: int = 380) -> go.Figure:
     fig.update_layout(
-        template="plotly_white",
+        template=_template(),
         font=FONT,
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}} if title else None,
         height=height,
@@ -287,7 +299,7 @@ def region_map(
 
     scale = 100 if rate else 1
     vmax = max((v * scale for v in m["value"].drop_nulls().to_list()), default=1) or 1
-    shared = {"geojson": gj, "featureidkey": "properties.code", "hoverinfo": "text"}
+    shared = {"featureidkey": "properties.code", "hoverinfo": "text"}
     colours = {"colorscale": "Blues", "zmin": 0, "zmax": vmax}
     scaled = "solid" if m.filter(~pl.col("few")).height else "few"  # the layer with the colour bar
     fig = go.Figure()
@@ -306,9 +318,15 @@ def region_map(
         ),
     ):
         line = {"color": style.pop("line"), "width": style.pop("width")}
+        codes = set(rows["code"].to_list())
+        # each layer carries only its own regions' shapes: plotly copies a trace's geojson
+        # when it is added and again when the figure is sent, so three whole copies took
+        # most of a page's rerun (issue 19)
+        shapes = {**gj, "features": [f for f in gj["features"] if f["properties"]["code"] in codes]}
         fig.add_trace(
             go.Choroplethmap(
                 **shared,
+                geojson=shapes,
                 **style,
                 uid=uid,
                 locations=rows["code"].to_list(),
