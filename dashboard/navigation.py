@@ -58,6 +58,13 @@ PAGES: tuple[PageSpec, ...] = (
         SEC_INDICATORS,
         "view_data_quality",
     ),
+    PageSpec(
+        "pages/notes.py",
+        N_("Context notes"),
+        ":material/sticky_note_2:",
+        SEC_INDICATORS,
+        "annotate_figures",
+    ),
     PageSpec("pages/cases.py", N_("Case list"), ":material/folder_open:", SEC_CASES, "view_cases"),
     PageSpec("pages/case.py", N_("Case file"), ":material/timeline:", SEC_CASES, "view_cases"),
     PageSpec(

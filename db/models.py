@@ -324,3 +324,24 @@ class AuditLog(SQLModel, table=True):
     before_json: str | None = Field(default=None, sa_column=Column(Text))
     after_json: str | None = Field(default=None, sa_column=Column(Text))
     detail: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class ContextNote(SQLModel, table=True):
+    """The secretariat's note on a figure for a half-year and a region (None: the whole
+    country), shown beside the figure and in the pack; public only when marked so."""
+
+    __tablename__ = "context_note"
+    __table_args__ = (Index("ix_context_note_period_indicator", "period", "indicator"),)
+    id: int | None = Field(default=None, primary_key=True)
+    indicator: str = Field(max_length=64)
+    period: str = Field(max_length=7)  # half-year label, e.g. 2026-H1
+    region: str | None = Field(default=None, foreign_key="region.code", max_length=8)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    public: bool = False
+    created_by: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+    changed_by: str | None = Field(default=None, max_length=64)
+    changed_at: datetime | None = None
+    #: a retracted note is kept (the audit log points at it) but shown nowhere
+    retracted_by: str | None = Field(default=None, max_length=64)
+    retracted_at: datetime | None = None

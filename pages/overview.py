@@ -19,6 +19,7 @@ from dashboard.ui.controls import (
 from dashboard.ui.drilldown import show_cases
 from dashboard.ui.figures import headline, region_chart
 from dashboard.ui.loaders import load_breakdown
+from dashboard.ui.notes import notes_of
 
 principal = require_page("view_indicators")
 c = sidebar_controls()
@@ -40,6 +41,7 @@ headline(
     prev_label=previous(c).period,
     key="ov",
     quality=quality_of(c),
+    notes=notes_of(c, principal),
 )
 
 left, right = st.columns([5, 6])

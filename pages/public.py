@@ -12,6 +12,7 @@ from dashboard.ui.auth import require_page
 from dashboard.ui.controls import half_years, last_complete_half_year, page_header
 from dashboard.ui.figures import public_region_map
 from dashboard.ui.loaders import UNPUBLISHABLE, data_version, load_publication
+from dashboard.ui.notes import notes_for
 from dashboard.ui.public import (
     public_flagged,
     public_funnel,
@@ -56,7 +57,11 @@ st.caption(
 
 if view.headline["complaints"].display == "0":
     st.info(t("No complaints were lodged in this half-year for this choice."))
-public_tiles(view.headline, flagged=public_flagged(today, period) if not region else frozenset())
+public_tiles(
+    view.headline,
+    flagged=public_flagged(today, period) if not region else frozenset(),
+    notes=notes_for(principal, period, (region,) if region else (), public_only=True),
+)
 
 left, right = st.columns([2, 3])
 with left:

@@ -18,6 +18,7 @@ from dashboard.ui.controls import (
 )
 from dashboard.ui.drilldown import selected_points, show_cases
 from dashboard.ui.figures import headline, region_chart
+from dashboard.ui.notes import notes_of
 from dashboard.ui.tables import case_table
 
 principal = require_page("view_indicators")
@@ -28,7 +29,7 @@ page_header("SPU involvement", c)
 with st.spinner(t("Computing the figures…")):
     figs = indicators_of(c)
     cases = cohort_of(c)
-headline(figs, SPU, key="spu", quality=quality_of(c))
+headline(figs, SPU, key="spu", quality=quality_of(c), notes=notes_of(c, principal))
 
 left, right = st.columns(2)
 with left:

@@ -30,9 +30,13 @@ from dashboard import committee
 from dashboard.accounts import audit
 from dashboard.accounts.roles import Principal, can, require
 from dashboard.committee import accountability as acc
-from dashboard.data.contract import ImpreciseDate
+from dashboard.committee.notes import notes_frame
+from dashboard.data import store
+from dashboard.data.contract import ImpreciseDate, half_year_bounds
 from dashboard.engine.indicators import SESSION_FIGURES
-from dashboard.i18n import N_, format_date, label, t
+from dashboard.engine.metrics import case_metrics
+from dashboard.engine.quality import Quality, shares, with_gaps
+from dashboard.i18n import N_, format_date, label, region_name, t
 from dashboard.i18n.format import fmt_figure, fmt_rate, indicator_title
 from db.engine import session_scope
 from db.models import Case, CommitteeSession, Event
@@ -84,6 +88,18 @@ class PackFigure:
     value: Any
     numerator: int | None
     denominator: int | None
+    #: the share of its cases lacking data it needs, from the data as the pack is made
+    quality: Quality | None = None
+
+
+@dataclass(frozen=True)
+class PackNote:
+    """A context note on a figure of the session's half-year (dashboard.committee.notes)."""
+
+    title: str
+    region: str | None
+    text: str
+    written_by: str
 
 
 @dataclass(frozen=True)
@@ -153,6 +169,7 @@ class PackData:
     docket: list[PackCase]
     recommendations: list[PackRecommendation]
     notes: list[str] = field(default_factory=list)
+    context_notes: list[PackNote] = field(default_factory=list)
 
 
 def pack_data(
@@ -167,6 +184,7 @@ def pack_data(
             raise committee.NotFound(f"no committee session {session_id}")
     snap = committee.Snapshot.load(sess.snapshot_json)
     figs = snap.indicators
+    quality = _quality(engine, sess.period, sess.as_of)
     headline = [
         PackFigure(
             name,
@@ -174,11 +192,18 @@ def pack_data(
             figs[name].value,
             figs[name].numerator,
             figs[name].denominator,
+            quality.get(name),
         )
         for name in SESSION_FIGURES
         if name in figs
     ]
     trend = committee.trend_frame(engine=engine, principal=principal, upto_session_id=session_id)
+    context_notes = [
+        PackNote(indicator_title(n["indicator"]), n["region"], n["text"], n["created_by"])
+        for n in notes_frame(engine=engine, principal=principal, period=sess.period)
+        .sort("indicator", "region", nulls_last=False)
+        .iter_rows(named=True)
+    ]
     known_on = min(sess.session_date, today)
     docket = committee.docket_frame(engine=engine, principal=principal, session_id=session_id)
     case_metrics = snap.case_metrics
@@ -267,7 +292,20 @@ def pack_data(
         trend=trend.select("title", "period", "indicator", "value").to_dicts(),
         docket=cases,
         recommendations=recs,
+        context_notes=context_notes,
     )
+
+
+def _quality(engine: Engine, period: str, as_of: date) -> dict[str, Quality]:
+    """Data quality of the session's half-year, from the data as the pack is made."""
+    cases, events = store.load_frames(engine)
+    start, end = half_year_bounds(period)
+    frame = with_gaps(case_metrics(cases, events, as_of), cases, events, as_of)
+    return shares(frame, start=start, end=end)
+
+
+def _quality_cell(q: Quality | None) -> str:
+    return "" if q is None or q.share is None else fmt_rate(q.share)
 
 
 # --- formatting ------------------------------------------------------------------------------
@@ -511,7 +549,7 @@ def render_pdf(data: PackData) -> bytes:
     if data.headline:
         _table(
             pdf,
-            [t("Indicator"), t("Value"), t("Numerator / denominator")],
+            [t("Indicator"), t("Value"), t("Numerator / denominator"), t("Incomplete data")],
             [
                 [
                     f.title,
@@ -519,10 +557,19 @@ def render_pdf(data: PackData) -> bytes:
                     ""
                     if f.denominator is None
                     else f"{f.numerator if f.numerator is not None else ''} / {f.denominator}",
+                    _quality_cell(f.quality),
                 ]
                 for f in data.headline
             ],
-            (100, 35, 45),
+            (85, 30, 40, 25),
+        )
+        _para(
+            pdf,
+            t(
+                "Incomplete data: the share of a figure's cases that lack data it needs or "
+                "have it only as a month or a year, from the data as this pack was made."
+            ),
+            size=8,
         )
         pdf.ln(3)
         by_name = {f.name: f for f in data.headline}
@@ -533,6 +580,11 @@ def render_pdf(data: PackData) -> bytes:
         )
     else:
         _para(pdf, t("The session has no frozen figures."))
+    if data.context_notes:
+        _h3(pdf, t("Context notes"))
+        for n in data.context_notes:
+            where = region_name(n.region) if n.region else t("All regions")
+            _para(pdf, f"{n.title} · {where}: {n.text} ({n.written_by})", size=9)
 
     _h2(pdf, "2. " + t(SECTION_TREND))
     periods = list(dict.fromkeys(r["period"] for r in data.trend))

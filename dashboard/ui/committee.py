@@ -55,6 +55,9 @@ FIELD_LABELS: dict[str, str] = {
     "corrects_id": N_("Corrects"),
     "attachments": N_("Files"),
     "public_text": N_("Text to publish"),
+    "indicator": N_("Indicator"),
+    "region": N_("Region"),
+    "note": N_("Context note"),
 }
 
 

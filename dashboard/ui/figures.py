@@ -28,6 +28,7 @@ from dashboard.ui.controls import Controls, indicators_of
 from dashboard.ui.drilldown import selected_points, show_cases, show_cases_button
 from dashboard.ui.loaders import load_breakdown
 from dashboard.ui.tables import region_labels, with_region_labels
+from dashboard.ui.text import plain
 
 
 def figure_ids(fig: Any) -> list[str]:
@@ -52,6 +53,7 @@ def headline(
     key: str,
     per_row: int = 4,
     quality: dict[str, Quality] | None = None,
+    notes: dict[str, list[str]] | None = None,
 ) -> None:
     """Indicator tiles: title (wrapped, never cut), value, change against the previous
     half-year, the numerator and denominator, the data-quality badge and a 'show cases'
@@ -84,7 +86,14 @@ def headline(
                     st.caption(t("{n} of {d} cases", n=fmt_number(num), d=fmt_number(den)))
                 if quality and name in quality:
                     quality_badge(name, quality[name])
+                show_notes((notes or {}).get(name, []))
                 show_cases_button(figure_ids(fig), indicator_title(name), key=f"{key}_{name}")
+
+
+def show_notes(lines: list[str]) -> None:
+    """Context notes under a figure, as typed (never markup)."""
+    for line in lines:
+        st.caption(f":material/sticky_note_2: {plain(line)}")
 
 
 def quality_text(name: str, q: Quality) -> tuple[str, str] | None:

@@ -19,6 +19,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from dashboard.accounts.roles import Principal, can
+from dashboard.committee.notes import notes_frame
 from dashboard.config import get_settings
 from dashboard.data import public, store
 from dashboard.data.database import get_engine
@@ -220,3 +221,10 @@ UNPUBLISHABLE = N_(
 def load_freshness(version: Version) -> Freshness:
     """When the data last changed and who last imported or edited cases (per data version)."""
     return freshness(engine())
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def load_notes(version: Version, _principal: Principal, unpublished: bool) -> pl.DataFrame:
+    """The context notes the principal may read (every note for the committee, public ones
+    for other roles), not retracted; keyed on whether the role sees unpublished notes."""
+    return notes_frame(engine=engine(), principal=_principal)

@@ -18,6 +18,7 @@ from dashboard.data.contract import half_year_bounds
 from dashboard.engine.indicators import PublicFigure, is_rate
 from dashboard.i18n import N_, t
 from dashboard.i18n.format import fmt_figure, fmt_number, indicator_help, indicator_title
+from dashboard.ui.figures import show_notes
 from dashboard.ui.loaders import data_version, load_quality
 
 #: the export's short text of a figure not shown, translated on screen
@@ -82,10 +83,14 @@ def public_flagged(today: date, period: str) -> frozenset[str]:
 
 
 def public_tiles(
-    figures: dict[str, PublicFigure], *, per_row: int = 4, flagged: frozenset[str] = frozenset()
+    figures: dict[str, PublicFigure],
+    *,
+    per_row: int = 4,
+    flagged: frozenset[str] = frozenset(),
+    notes: dict[str, list[str]] | None = None,
 ) -> None:
     """The public headline tiles; a shown figure in `flagged` carries the coarse mark 'many
-    cases incomplete' (never a share: see the methodology page)."""
+    cases incomplete' (never a share: see the methodology page); `notes`: the public notes."""
     names = list(figures)
     for row in range(0, len(names), per_row):
         for col, name in zip(st.columns(per_row), names[row : row + per_row], strict=False):
@@ -101,6 +106,7 @@ def public_tiles(
                             "it only as a month or a year: read it with care."
                         ),
                     )
+                show_notes((notes or {}).get(name, []))
 
 
 def public_funnel(funnel: Sequence[PublicFigure]) -> None:

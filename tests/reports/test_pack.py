@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from dashboard import committee
 from dashboard.accounts.roles import AccessDenied, Principal
+from dashboard.committee.notes import add_note, retract_note
 from dashboard.data.importer import import_files
 from dashboard.i18n import set_language
 from dashboard.reports import pack
@@ -239,3 +240,45 @@ def test_pack_works_without_system_fonts(two_sessions, monkeypatch: pytest.Monke
     assert [(r.username, r.entity, r.entity_id) for r in rows] == [
         ("mem", "committee_session", str(sid))
     ]
+
+
+def test_pack_shows_context_notes_and_data_quality(two_sessions: tuple[Engine, int]) -> None:
+    engine, sid = two_sessions
+    note = "The 2012-H2 rise in KZ-39 follows a PMC visit."
+    add_note(
+        engine=engine,
+        principal=SEC,
+        indicator="spu_involvement_rate",
+        period="2012-H2",
+        region="KZ-39",
+        text=note,
+    )
+    other = add_note(
+        engine=engine,
+        principal=SEC,
+        indicator="complaints",
+        period="2012-H1",
+        region=None,
+        text="Earlier half-year: not in this pack.",
+    )
+    gone = add_note(
+        engine=engine,
+        principal=SEC,
+        indicator="complaints",
+        period="2012-H2",
+        region=None,
+        text="Retracted note.",
+    )
+    retract_note(engine=engine, principal=SEC, note_id=gone.id)
+    data = pack.pack_data(engine=engine, principal=MEM, session_id=sid, today=date(2013, 2, 1))
+    assert [(n.title, n.region, n.text) for n in data.context_notes] == [
+        ("SPU involvement", "KZ-39", note)
+    ]
+    assert other.id
+    text = " ".join(_text(pack.render_pdf(data)).split())
+    assert "Context notes" in text
+    assert f"SPU involvement · Kostanay Region: {note}" in text
+    assert "Retracted note." not in text and "Earlier half-year" not in text
+    # every headline figure carries its share of incomplete cases in the table
+    assert "Incomplete data" in text
+    assert all(f.quality is not None for f in data.headline)
