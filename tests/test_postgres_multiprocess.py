@@ -105,7 +105,7 @@ def _start_app(url: str, folder: Path, name: str) -> tuple[subprocess.Popen[byte
     log_path = folder / f"{name}.log"
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py")]
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "asgi.py")]
             + ["--server.headless", "true", "--server.port", str(port)]
             + ["--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
             cwd=folder,
@@ -259,11 +259,6 @@ def _browser_main() -> None:
 
 @pytest.mark.e2e
 @pytest.mark.timeout(400)
-@pytest.mark.skip(
-    reason="its browser child signs in through the form and waits for the overview; since the "
-    "cookie sign-in route (issue 18) that wait times out on a fresh server — to be fixed next "
-    "session (closing note, issue 18); the two-process saves below still run"
-)
 def test_two_app_processes_share_one_database(two_apps: tuple[str, str, str, int]) -> None:
     url, base_a, base_b, rec_id = two_apps
     env = {"MP_DB": url, "MP_APP_A": base_a, "MP_APP_B": base_b, "MP_REC": str(rec_id)}

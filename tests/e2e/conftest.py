@@ -168,17 +168,30 @@ def sign_in(
     pg.get_by_role("textbox", name="Username").fill(username)
     pg.get_by_role("textbox", name="Password").fill(password)
     pg.keyboard.press("Enter")
-    pg.locator('[data-testid="stSidebar"]').wait_for()
-    wait_idle(pg)
-    lang = pg.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(
-        has_text="Русский"
-    )
-    if lang.count():
-        lang.first.click()
-        pg.get_by_role("option", name="English").click()
-        wait_idle(pg)
+    to_english(pg)
     pg.get_by_role("heading", name=home).wait_for()
     wait_idle(pg)
+
+
+#: the sidebar's language box, labelled in whichever language the page is in
+LANGUAGE_BOX = re.compile("^(Language|Язык|Тіл)$")
+#: the sign-out button, in any language (an account opens in its own saved language)
+SIGN_OUT = re.compile("^(Sign out|Выйти|Шығу)$")
+
+
+def to_english(pg) -> None:
+    """After sign-in, switch the interface to English, whatever language the account opened in
+    (the account keeps the language its last session chose, and earlier tests choose others)."""
+    bar = pg.locator('[data-testid="stSidebar"]')
+    bar.get_by_role("button", name=SIGN_OUT).wait_for()
+    wait_idle(pg)
+    box = bar.get_by_role("combobox", name=LANGUAGE_BOX)
+    box.wait_for()
+    if box.input_value() != "English":
+        box.click()
+        pg.get_by_role("option", name="English").click()
+        wait_idle(pg)
+    bar.get_by_role("button", name="Sign out").wait_for()
 
 
 def choose(pg, label: str, prefix: str, *, check: bool = True) -> None:

@@ -13,7 +13,7 @@ import pytest
 from dashboard.accounts import auth
 from dashboard.accounts.roles import Principal
 from db.engine import make_engine
-from tests.e2e.conftest import choose, shot, wait_idle
+from tests.e2e.conftest import choose, shot, to_english, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -29,8 +29,7 @@ def submit_sign_in(pg, username: str, password: str) -> None:
     pg.get_by_role("textbox", name="Username").fill(username)
     pg.get_by_role("textbox", name="Password").fill(password)
     pg.keyboard.press("Enter")
-    sidebar(pg).get_by_role("button", name="Sign out").wait_for()
-    wait_idle(pg)
+    to_english(pg)
 
 
 def session_cookie(ctx) -> dict:
