@@ -157,6 +157,17 @@ _PARTS_FRAME = pl.DataFrame(
         "kind": [INDICATORS[n].kind for n in PARTS],
     }
 )
+#: statistic -> the statistics that bound it: its group, what it lies within, what lies in it
+_RELATED: dict[str, tuple[str, ...]] = {
+    name: tuple(
+        sorted(
+            {r for r in (s.group, s.within) if r is not None}
+            | {o.name for o in STATISTICS.values() if name in (o.group, o.within)}
+        )
+    )
+    for name, s in STATISTICS.items()
+}
+
 _STATS_FRAME = pl.DataFrame(
     {
         "stat": list(STATISTICS),
@@ -360,12 +371,21 @@ def protect(tables: Mapping[str, pl.DataFrame], rules: Rules) -> Publication:
         if failing.is_empty():
             return Publication(frames, marks, rounds)
         if rounds <= GREEDY_ROUNDS:
-            marks = _complement(marks, failing, rules.rate_min)
-            continue
-        # the greedy choice has not settled: withhold the failing statistics table by table,
-        # the cross table first (this always ends: at worst only national figures are left)
+            partners = _complement(marks, failing, rules.rate_min)
+            if partners is not None:
+                marks = partners
+                continue
+        # the greedy choice has not settled, or no shown count is left to pair with a failing
+        # one: withhold the failing statistics table by table, the cross table first, and at
+        # last the national one (this always ends: at worst a statistic is withheld everywhere)
         for stat in failing["stat"].unique().to_list():
-            level[stat] = level.get(stat, 0) + 1
+            if level.get(stat, 0) <= len(_ESCALATION):
+                level[stat] = level.get(stat, 0) + 1
+                continue
+            # withheld everywhere and still pinned: by the counts that bound it (its group,
+            # what it lies within, what lies within it), which are withheld in turn
+            for near in _RELATED[stat]:
+                level[near] = min(level.get(near, 0) + 1, len(_ESCALATION) + 1)
         marks = _withhold_tables(marks, level, rules.rate_min)
     raise DisclosureFailure(f"disclosure control did not converge in {MAX_ROUNDS} rounds")
 
@@ -377,7 +397,9 @@ _ESCALATION = ("half_year_region", "region", "half_year")
 
 def _withhold_tables(marks: pl.DataFrame, level: Mapping[str, int], rate_min: int) -> pl.DataFrame:
     """Withhold every shown count of each statistic in the first `level[stat]` tables of
-    `_ESCALATION` (never the national number of complaints per half-year of rate_min or more)."""
+    `_ESCALATION`. The national number of complaints per half-year (of rate_min or more) is
+    kept until a statistic is past the last table: then nothing else can protect it, and it
+    is withheld everywhere."""
     lv = pl.DataFrame(
         {"stat": list(level), "_level": list(level.values())},
         schema={"stat": pl.String, "_level": pl.Int64},
@@ -385,7 +407,12 @@ def _withhold_tables(marks: pl.DataFrame, level: Mapping[str, int], rate_min: in
     depth = _C("table").replace_strict(
         {t: i + 1 for i, t in enumerate(_ESCALATION)}, return_dtype=pl.Int64
     )
-    national = (_C("table") == "half_year") & (_C("stat") == "cases") & (_C("value") >= rate_min)
+    national = (
+        (_C("table") == "half_year")
+        & (_C("stat") == "cases")
+        & (_C("value") >= rate_min)
+        & (_C("_level").fill_null(0) <= len(_ESCALATION))
+    )
     hit = (
         (depth <= _C("_level").fill_null(0))
         & (_C("rule").is_null() | (_C("rule") == "small"))
@@ -407,10 +434,10 @@ def _node_exprs() -> tuple[pl.Expr, pl.Expr]:
     return row.alias("row_node"), col.alias("col_node")
 
 
-def _complement(marks: pl.DataFrame, failing: pl.DataFrame, rate_min: int) -> pl.DataFrame:
+def _complement(marks: pl.DataFrame, failing: pl.DataFrame, rate_min: int) -> pl.DataFrame | None:
     """Withhold, for each failing count, the cheapest shown count of the same statistic that
     shares a margin with it (preferring one whose other margin already has a withheld count,
-    so that the two can move together)."""
+    so that the two can move together). None where no shown count is left to withhold."""
     row, col = _node_exprs()
     m = marks.with_columns(row, col)
     # the national number of complaints per half-year is never withheld to protect another cell
@@ -461,7 +488,7 @@ def _complement(marks: pl.DataFrame, failing: pl.DataFrame, rate_min: int) -> pl
             best = options.sort("alone", "cost", *CELL).row(0, named=True)
             chosen.add((best["table"], best["half_year"], best["region"], stat))
     if not chosen:
-        raise DisclosureFailure("disclosure control: a withheld count cannot be protected")
+        return None
     pick = pl.DataFrame(
         list(chosen),
         schema={"table": pl.String, "half_year": pl.String, "region": pl.String, "stat": pl.String},

@@ -167,7 +167,7 @@ DISCLOSURE_TEXTS: tuple[str, ...] = (
         "The three public tables (by half-year, by region, by half-year and region) add up to each other. Where the others would let a withheld number be worked out, more numbers are withheld (“withheld”), until no hidden number can be narrowed to fewer than 3 possible values."
     ),
     N_(
-        "A percentage is shown only where both its numbers are shown. The national number of complaints per half-year is always shown when it is 10 or more."
+        "A percentage is shown only where both its numbers are shown. The national number of complaints per half-year is shown when it is 10 or more, unless on a very small data set nothing else can keep a small number hidden."
     ),
     N_(
         "Anyone can check an export with the command “oversight disclosure-check”, which attacks it as an outsider would."
