@@ -14,6 +14,7 @@ from dashboard.ui.auth import require_page
 from dashboard.ui.controls import page_header, sidebar_controls
 from dashboard.ui.drilldown import audit_case_view, requested_case
 from dashboard.ui.loaders import docket_reasons, engine, load_metrics
+from dashboard.ui.plots import chart
 from dashboard.ui.register import case_forms, history_table
 from dashboard.ui.tables import case_metric_rows, labelled_table
 from dashboard.ui.text import plain
@@ -70,7 +71,8 @@ known = cf.events.filter(imputed_date("event_date") <= c.as_of)
 in_force = known.filter(pl.col("retracted").is_null())  # a retracted event counts nowhere
 st.subheader(t("Procedural history"))
 st.plotly_chart(
-    charts.timeline_chart(
+    chart(
+        charts.timeline_chart,
         in_force,
         complaint_on=row["complaint_on"],
         as_of=c.as_of,

@@ -20,6 +20,7 @@ from dashboard.ui.drilldown import show_cases
 from dashboard.ui.figures import headline, region_chart
 from dashboard.ui.loaders import load_breakdown
 from dashboard.ui.notes import notes_of
+from dashboard.ui.plots import chart
 
 principal = require_page("view_indicators")
 c = sidebar_controls()
@@ -48,7 +49,7 @@ left, right = st.columns([5, 6])
 with left:
     st.subheader(t("From complaint to prison sentence"))
     funnel = charts.funnel_frame(indicator_funnel(figs))
-    st.plotly_chart(charts.funnel_chart(funnel), key="ov_funnel", width="stretch")
+    st.plotly_chart(chart(charts.funnel_chart, funnel), key="ov_funnel", width="stretch")
     a, b = st.columns([3, 2], vertical_alignment="bottom")
     stages = funnel["stage"].to_list()
     stage = a.selectbox(
@@ -71,7 +72,7 @@ trend = load_breakdown(
     c.version, c.as_of, c.start.replace(year=1900), c.end, "half_year", c.regions, c.agencies
 )
 st.plotly_chart(
-    charts.trend_chart(trend, chosen, {n: indicator_title(n) for n in chosen}),
+    chart(charts.trend_chart, trend, chosen, {n: indicator_title(n) for n in chosen}),
     key="ov_trend",
     width="stretch",
 )

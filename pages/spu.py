@@ -19,6 +19,7 @@ from dashboard.ui.controls import (
 from dashboard.ui.drilldown import selected_points, show_cases
 from dashboard.ui.figures import headline, region_chart
 from dashboard.ui.notes import notes_of
+from dashboard.ui.plots import chart
 from dashboard.ui.tables import case_table
 
 principal = require_page("view_indicators")
@@ -37,7 +38,7 @@ with left:
     triggers = charts.trigger_frame(cases.filter(pl.col("spu_involved")))
     labels = {x: label("trigger", x) for x in TRIGGERS}
     event = st.plotly_chart(
-        charts.trigger_chart(triggers, labels),
+        chart(charts.trigger_chart, triggers, labels),
         key="spu_triggers",
         on_select="rerun",
         selection_mode="points",

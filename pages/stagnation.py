@@ -10,6 +10,7 @@ from dashboard.ui.auth import require_page
 from dashboard.ui.controls import indicators_of, page_header, scoped_metrics, sidebar_controls
 from dashboard.ui.drilldown import selected_points, show_cases
 from dashboard.ui.figures import headline
+from dashboard.ui.plots import chart
 from dashboard.ui.tables import CASE_TABLE_COLUMNS, case_table
 
 principal = require_page("view_indicators")
@@ -32,7 +33,7 @@ open_cases = pool.filter(pl.col("open")).with_columns(
 
 st.subheader(t("Open cases by days without any authority action"))
 event = st.plotly_chart(
-    charts.stagnation_chart(open_cases),
+    chart(charts.stagnation_chart, open_cases),
     key="stg_buckets",
     on_select="rerun",
     selection_mode="points",

@@ -27,6 +27,7 @@ from dashboard.i18n.format import (
 from dashboard.ui.controls import Controls, indicators_of
 from dashboard.ui.drilldown import selected_points, show_cases, show_cases_button
 from dashboard.ui.loaders import load_breakdown
+from dashboard.ui.plots import chart
 from dashboard.ui.tables import region_labels, with_region_labels
 from dashboard.ui.text import plain
 
@@ -133,8 +134,12 @@ def selected_region(event: Any) -> str | None:
 
 def region_map(part: pl.DataFrame, *, rate: bool, key: str, clickable: bool = True) -> Any:
     """The choropleth of one indicator's regional breakdown; returns the selection event."""
-    fig = charts.region_map(
-        part, rate=rate, few_below=get_settings().map_few_cases, names=region_labels()
+    fig = chart(
+        charts.region_map,
+        part,
+        rate=rate,
+        few_below=get_settings().map_few_cases,
+        names=region_labels(),
     )
     st.caption(
         t(
@@ -171,7 +176,7 @@ def region_chart(c: Controls, names: list[str], *, key: str, default: str) -> No
         map_event = region_map(part, rate=rate, key=f"{key}_map")
     with on_bars:
         bar_event = st.plotly_chart(
-            charts.ranked_bar(part, rate=rate),
+            chart(charts.ranked_bar, part, rate=rate),
             key=key,
             on_select="rerun",
             selection_mode="points",

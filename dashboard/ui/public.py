@@ -20,6 +20,7 @@ from dashboard.i18n import N_, t
 from dashboard.i18n.format import fmt_figure, fmt_number, indicator_help, indicator_title
 from dashboard.ui.figures import show_notes
 from dashboard.ui.loaders import data_version, load_quality
+from dashboard.ui.plots import chart
 
 #: the export's short text of a figure not shown, translated on screen
 MARK = {
@@ -123,7 +124,7 @@ def public_trends(trends: pl.DataFrame) -> None:
         return
     shown = trends.filter(pl.col("group") >= drawn["group"].min())
     st.plotly_chart(
-        charts.trend_chart(shown, names, {n: indicator_title(n) for n in names}),
+        chart(charts.trend_chart, shown, names, {n: indicator_title(n) for n in names}),
         key="pub_trend",
     )
     st.caption(t("Gaps in a line: too few cases in that half-year to show a percentage."))
