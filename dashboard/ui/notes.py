@@ -23,6 +23,7 @@ from dashboard.i18n.format import indicator_title
 from dashboard.ui.committee import run_write
 from dashboard.ui.controls import Controls, half_years
 from dashboard.ui.loaders import data_version, load_notes
+from dashboard.ui.quality import texts
 
 #: the figures a note can be attached to: every indicator and the funnel's stages
 NOTABLE = [n for n in INDICATORS if n not in FUNNEL_STAGES] + list(FUNNEL_STAGES)
@@ -106,12 +107,8 @@ def note_list(principal: Principal) -> None:
         return
     view = notes.select(
         pl.col("period").alias(t("Half-year")),
-        pl.col("indicator")
-        .map_elements(indicator_title, return_dtype=pl.String)
-        .alias(t("Indicator")),
-        pl.col("region")
-        .map_elements(_where, return_dtype=pl.String, skip_nulls=False)
-        .alias(t("Region")),
+        texts(notes["indicator"], indicator_title, t("Indicator")),
+        texts(notes["region"], _where, t("Region")),
         pl.col("text").alias(t("Context note")),
         pl.col("public").alias(t("Public")),
         pl.col("created_by").alias(t("Written by")),

@@ -3,6 +3,9 @@ agency, each row opening the list of those cases."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import polars as pl
 import streamlit as st
 
@@ -22,6 +25,12 @@ def _group_label(by: str, code: str | None) -> str:
     if code is None:
         return "—"
     return region_name(code) if by == "region" else agency_name(code)
+
+
+def texts(values: pl.Series, fn: Callable[[Any], str], name: str) -> pl.Series:
+    """`fn` of each value, computed here: polars' map_elements runs in worker threads, where
+    the interface language is not set, so every label came out in English."""
+    return pl.Series(name, [fn(v) for v in values], dtype=pl.String)
 
 
 def _table(view: pl.DataFrame, headers: dict[str, str], *, key: str) -> int | None:
@@ -57,12 +66,10 @@ def indicator_quality(c: Controls, by: str, *, key: str) -> None:
     flag = get_settings().quality_flag_share
     q = q.sort(["share", "incomplete"], descending=True)
     view = q.with_columns(
-        pl.col("indicator").map_elements(indicator_title, return_dtype=pl.String).alias("title"),
-        pl.col("group")
-        .map_elements(lambda g: _group_label(by, g), return_dtype=pl.String)
-        .alias("label"),
-        pl.col("cases").map_elements(fmt_number, return_dtype=pl.String),
-        pl.col("incomplete").map_elements(fmt_number, return_dtype=pl.String),
+        texts(q["indicator"], indicator_title, "title"),
+        texts(q["group"], lambda g: _group_label(by, g), "label"),
+        texts(q["cases"], fmt_number, "cases"),
+        texts(q["incomplete"], fmt_number, "incomplete"),
         pl.when(pl.col("share") >= flag).then(pl.lit("⚠")).otherwise(pl.lit("")).alias("flag"),
     )
     headers = {
@@ -94,11 +101,9 @@ def field_completeness(c: Controls, by: str, *, key: str) -> None:
         return
     view = q.with_columns(
         pl.col("field").replace_strict({f: t(m) for f, m in QUALITY_FIELDS.items()}).alias("what"),
-        pl.col("group")
-        .map_elements(lambda g: _group_label(by, g), return_dtype=pl.String)
-        .alias("label"),
-        pl.col("cases").map_elements(fmt_number, return_dtype=pl.String),
-        pl.col("missing").map_elements(fmt_number, return_dtype=pl.String),
+        texts(q["group"], lambda g: _group_label(by, g), "label"),
+        texts(q["cases"], fmt_number, "cases"),
+        texts(q["missing"], fmt_number, "missing"),
     )
     headers = {
         "label": t(GROUPINGS[by]),
