@@ -29,6 +29,7 @@ from dashboard.committee.common import (
     clean_text,
     current_date,
     record_change,
+    save_audited,
     utc_now,
 )
 from dashboard.committee.docket_entries import (
@@ -146,6 +147,7 @@ __all__ = [
     "record_change",
     "record_status",
     "remove_docket_case",
+    "save_audited",
     "sees_case_reference",
     "session_row",
     "session_snapshot",

@@ -110,11 +110,6 @@ def visible_text(principal: Principal, kind: str, row: Any, rec: Recommendation)
     return row.public_text if row.published_at is not None else None
 
 
-def _record(s: Session, **fields: Any) -> None:
-    audit.record(s, **fields)
-    bump_version(s)
-
-
 def _file_with(
     s: Session,
     principal: Principal,
@@ -131,7 +126,7 @@ def _file_with(
     files = attachments.add(
         s, principal=principal, owner_kind=owner_kind, owner_id=row.id, uploads=uploads
     )
-    _record(
+    committee.record_change(
         s,
         actor=principal,
         action="create",
@@ -341,7 +336,7 @@ def publish(
                 f.published = f.id in set(attachment_ids)
                 n_files += int(f.published)
                 s.add(f)
-        _record(
+        committee.record_change(
             s,
             actor=principal,
             action="publish",
@@ -372,7 +367,9 @@ def withdraw(*, engine: Engine, principal: Principal, kind: str, item_id: int) -
             ).all():
                 f.published = False
                 s.add(f)
-        _record(s, actor=principal, action="withdraw", entity=kind, entity_id=item_id)
+        committee.record_change(
+            s, actor=principal, action="withdraw", entity=kind, entity_id=item_id
+        )
         return True
 
 

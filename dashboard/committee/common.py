@@ -21,13 +21,13 @@ Decisions (documented in the report and the methodology page):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 from dashboard.accounts import audit
 from dashboard.i18n import N_, t
@@ -155,3 +155,31 @@ def record_change(s: Session, **audit_fields: Any) -> None:
     of the workflow does both, so caches in every app process see it and the log has it."""
     audit.record(s, **audit_fields)
     bump_version(s)
+
+
+def save_audited(
+    s: Session,
+    row: SQLModel,
+    *,
+    actor: Any,
+    action: str,
+    entity: str,
+    entity_id: Any = None,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+    detail: str | None = None,
+) -> None:
+    """Save `row` (flushed, so a new row has its id) and `record_change` it under `entity_id`
+    (default: the row's id): the one shape of every committee write."""
+    s.add(row)
+    s.flush()
+    record_change(
+        s,
+        actor=actor,
+        action=action,
+        entity=entity,
+        entity_id=getattr(row, "id", None) if entity_id is None else entity_id,
+        before=before,
+        after=after,
+        detail=detail,
+    )

@@ -16,7 +16,7 @@ from dashboard.committee.common import (
     Problem,
     check_problems,
     clean_text,
-    record_change,
+    save_audited,
     utc_now,
 )
 from dashboard.committee.sessions import session_row
@@ -112,6 +112,42 @@ def _open_for_edits(row: CommitteeSession) -> list[Problem]:
     return []
 
 
+def _entry_of(s: Session, session_id: int, case_id: str) -> DocketEntry | None:
+    return s.exec(
+        select(DocketEntry).where(
+            DocketEntry.session_id == session_id, DocketEntry.case_id == case_id
+        )
+    ).first()
+
+
+def _save_entry(
+    s: Session,
+    principal: Principal,
+    entry: DocketEntry,
+    *,
+    included: bool,
+    reason: str,
+    before: dict[str, Any] | None,
+) -> DocketEntry:
+    """Put `entry` on the docket or take it off, with the reason, audited (`before`: None for a
+    new entry)."""
+    entry.included = included
+    entry.manual_reason = clean_text(reason)
+    entry.changed_by = principal.username
+    entry.changed_at = utc_now()
+    save_audited(
+        s,
+        entry,
+        actor=principal,
+        action="update" if before else "create",
+        entity="docket_entry",
+        before=before,
+        after=_entry_public(entry),
+        detail=f"session={entry.session_id}",
+    )
+    return entry
+
+
 def add_docket_case(
     *, engine: Engine, principal: Principal, session_id: int, case_id: str, reason: str
 ) -> DocketEntry:
@@ -128,11 +164,7 @@ def add_docket_case(
             problems.insert(
                 0, Problem("case_id", N_("There is no case '{value}'."), {"value": case_id})
             )
-        entry = s.exec(
-            select(DocketEntry).where(
-                DocketEntry.session_id == session_id, DocketEntry.case_id == case_id
-            )
-        ).first()
+        entry = _entry_of(s, session_id, case_id)
         if entry is not None and entry.included:
             problems.insert(
                 0,
@@ -144,23 +176,7 @@ def add_docket_case(
         before = _entry_public(entry) if entry else None
         if entry is None:
             entry = DocketEntry(session_id=session_id, case_id=case_id, origin="manual")
-        entry.included = True
-        entry.manual_reason = clean_text(reason)
-        entry.changed_by = principal.username
-        entry.changed_at = utc_now()
-        s.add(entry)
-        s.flush()
-        record_change(
-            s,
-            actor=principal,
-            action="update" if before else "create",
-            entity="docket_entry",
-            entity_id=entry.id,
-            before=before,
-            after=_entry_public(entry),
-            detail=f"session={session_id}",
-        )
-        return entry
+        return _save_entry(s, principal, entry, included=True, reason=reason, before=before)
 
 
 def remove_docket_case(
@@ -172,33 +188,15 @@ def remove_docket_case(
     with session_scope(engine) as s:
         row = session_row(s, session_id)
         check_problems(_open_for_edits(row))
-        entry = s.exec(
-            select(DocketEntry).where(
-                DocketEntry.session_id == session_id, DocketEntry.case_id == case_id
-            )
-        ).first()
+        entry = _entry_of(s, session_id, case_id)
         if entry is None or not entry.included:
             check_problems(
                 [Problem("case_id", N_("Case '{value}' is not on the docket."), {"value": case_id})]
             )
         assert entry is not None
-        before = _entry_public(entry)
-        entry.included = False
-        entry.manual_reason = clean_text(reason)
-        entry.changed_by = principal.username
-        entry.changed_at = utc_now()
-        s.add(entry)
-        record_change(
-            s,
-            actor=principal,
-            action="update",
-            entity="docket_entry",
-            entity_id=entry.id,
-            before=before,
-            after=_entry_public(entry),
-            detail=f"session={session_id}",
+        return _save_entry(
+            s, principal, entry, included=False, reason=reason, before=_entry_public(entry)
         )
-        return entry
 
 
 def add_comment(*, engine: Engine, principal: Principal, entry_id: int, text: str) -> DocketComment:
@@ -212,14 +210,12 @@ def add_comment(*, engine: Engine, principal: Principal, entry_id: int, text: st
         if entry is None:
             raise NotFound(f"no docket entry {entry_id}")
         c = DocketComment(docket_entry_id=entry_id, author=principal.username, text=body)
-        s.add(c)
-        s.flush()
-        record_change(
+        save_audited(
             s,
+            c,
             actor=principal,
             action="create",
             entity="docket_comment",
-            entity_id=c.id,
             detail=f"entry={entry_id} chars={len(body)}",
         )
         return c

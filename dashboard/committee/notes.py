@@ -23,7 +23,7 @@ from dashboard.committee.common import (
     Problem,
     check_problems,
     clean_text,
-    record_change,
+    save_audited,
     utc_now,
 )
 from dashboard.data.contract import region_codes
@@ -32,6 +32,8 @@ from dashboard.i18n import N_
 from db.engine import session_scope
 from db.models import ContextNote
 
+#: the audit log's name for a note
+ENTITY = "context_note"
 #: at most this many characters per note (a note sits beside a figure: a few sentences)
 NOTE_MAX_CHARS = 2000
 
@@ -105,16 +107,7 @@ def add_note(
             public=public,
             created_by=principal.username,
         )
-        s.add(note)
-        s.flush()
-        record_change(
-            s,
-            actor=principal,
-            action="create",
-            entity="context_note",
-            entity_id=note.id,
-            after=_audited(note),
-        )
+        save_audited(s, note, actor=principal, action="create", entity=ENTITY, after=_audited(note))
         s.expunge(note)
         return note
 
@@ -138,13 +131,12 @@ def update_note(
         before = _audited(note)
         note.text, note.public = body, public
         note.changed_by, note.changed_at = principal.username, utc_now()
-        s.add(note)
-        record_change(
+        save_audited(
             s,
+            note,
             actor=principal,
             action="update",
-            entity="context_note",
-            entity_id=note_id,
+            entity=ENTITY,
             before=before,
             after=_audited(note),
         )
@@ -157,14 +149,8 @@ def retract_note(*, engine: Engine, principal: Principal, note_id: int) -> int:
     with session_scope(engine) as s:
         note = _live(s, note_id)
         note.retracted_by, note.retracted_at = principal.username, utc_now()
-        s.add(note)
-        record_change(
-            s,
-            actor=principal,
-            action="retract",
-            entity="context_note",
-            entity_id=note_id,
-            before=_audited(note),
+        save_audited(
+            s, note, actor=principal, action="retract", entity=ENTITY, before=_audited(note)
         )
     return note_id
 

@@ -216,9 +216,20 @@ def _stale(s: Session, recommendation_id: int) -> StaleEdit:
 
 
 def _guarded_update(
-    s: Session, recommendation_id: int, expected_version: int, values: dict[str, Any]
-) -> None:
-    """UPDATE ... SET version = version + 1 WHERE id AND version = expected; StaleEdit if 0 rows."""
+    s: Session,
+    principal: Principal,
+    rec: Recommendation,
+    expected_version: int,
+    values: dict[str, Any],
+    *,
+    audited: Sequence[str] | None = None,
+    detail: str | None = None,
+) -> Recommendation:
+    """UPDATE ... SET version = version + 1 WHERE id AND version = expected (StaleEdit if 0 rows),
+    audited with the `audited` fields (None: all); returns the recommendation as saved."""
+    recommendation_id = rec.id
+    assert recommendation_id is not None
+    before = _rec_public(rec)
     stmt = (
         update(Recommendation)
         .where(
@@ -230,6 +241,22 @@ def _guarded_update(
     result = s.connection().execute(stmt)
     if result.rowcount != 1:
         raise _stale(s, recommendation_id)
+    s.expire(rec)
+    saved = s.get(Recommendation, recommendation_id)
+    assert saved is not None
+    after = _rec_public(saved)
+    keys = list(after) if audited is None else audited
+    record_change(
+        s,
+        actor=principal,
+        action="update",
+        entity="recommendation",
+        entity_id=recommendation_id,
+        before={k: before[k] for k in keys},
+        after={k: after[k] for k in keys},
+        detail=detail,
+    )
+    return saved
 
 
 def update_recommendation(
@@ -250,7 +277,6 @@ def update_recommendation(
         rec = s.get(Recommendation, recommendation_id)
         if rec is None:
             raise NotFound(f"no recommendation {recommendation_id}")
-        before = _rec_public(rec)
         new: dict[str, Any] = {
             "text": clean_text(text) if text is not None else rec.text,
             "addressee": addressee if addressee is not None else rec.addressee,
@@ -276,20 +302,7 @@ def update_recommendation(
                 target_region=new["target_region"],
             )
         )
-        _guarded_update(s, recommendation_id, expected_version, new)
-        s.expire(rec)
-        rec = s.get(Recommendation, recommendation_id)
-        assert rec is not None
-        record_change(
-            s,
-            actor=principal,
-            action="update",
-            entity="recommendation",
-            entity_id=recommendation_id,
-            before=before,
-            after=_rec_public(rec),
-        )
-        return rec
+        return _guarded_update(s, principal, rec, expected_version, new)
 
 
 def record_status(
@@ -366,7 +379,6 @@ def record_status(
             # stale before validating: the user must reload anyway
             raise _stale(s, recommendation_id)
         check_problems(problems)
-        before = _rec_public(rec)
         entry = RecommendationUpdate(
             recommendation_id=recommendation_id,
             status=status,
@@ -378,30 +390,15 @@ def record_status(
         s.add(entry)
         s.flush()
         current = current_entry([*history, entry])
-        _guarded_update(
+        return _guarded_update(
             s,
-            recommendation_id,
+            principal,
+            rec,
             expected_version,
             {"status": current.status, "status_date": current.status_date},
-        )
-        s.expire(rec)
-        rec = s.get(Recommendation, recommendation_id)
-        assert rec is not None
-        record_change(
-            s,
-            actor=principal,
-            action="update",
-            entity="recommendation",
-            entity_id=recommendation_id,
-            before={
-                "status": before["status"],
-                "status_date": before["status_date"],
-                "version": before["version"],
-            },
-            after={"status": rec.status, "status_date": rec.status_date, "version": rec.version},
+            audited=("status", "status_date", "version"),
             detail=f"entry={entry.id} corrects={corrects_id} evidence_chars={len(body or '')}",
         )
-        return rec
 
 
 def _history(s: Session, recommendation_id: int) -> list[RecommendationUpdate]:

@@ -20,6 +20,7 @@ from dashboard.committee.common import (
     check_problems,
     clean_text,
     record_change,
+    save_audited,
     utc_now,
 )
 from dashboard.committee.snapshot import Snapshot, compute_snapshot, metrics_as_of
@@ -149,6 +150,28 @@ def _session_public(row: CommitteeSession) -> dict[str, Any]:
     }
 
 
+def _save_edit(
+    s: Session,
+    principal: Principal,
+    row: CommitteeSession,
+    *,
+    before: dict[str, Any],
+    after: dict[str, Any],
+) -> CommitteeSession:
+    """Save an edited session as its next version, audited."""
+    row.version += 1
+    save_audited(
+        s,
+        row,
+        actor=principal,
+        action="update",
+        entity="committee_session",
+        before=before,
+        after=after,
+    )
+    return row
+
+
 def session_row(s: Session, session_id: int) -> CommitteeSession:
     row = s.get(CommitteeSession, session_id)
     if row is None:
@@ -171,18 +194,7 @@ def set_session_status(
         if before == status:
             return row
         row.status = status
-        row.version += 1
-        s.add(row)
-        record_change(
-            s,
-            actor=principal,
-            action="update",
-            entity="committee_session",
-            entity_id=session_id,
-            before={"status": before},
-            after={"status": status},
-        )
-        return row
+        return _save_edit(s, principal, row, before={"status": before}, after={"status": status})
 
 
 def update_session(
@@ -205,18 +217,7 @@ def update_session(
         row.title, row.session_date = new_title, new_date
         if members_present is not None:
             row.members_present = _members_text(members_present)
-        row.version += 1
-        s.add(row)
-        record_change(
-            s,
-            actor=principal,
-            action="update",
-            entity="committee_session",
-            entity_id=session_id,
-            before=before,
-            after=_session_public(row),
-        )
-        return row
+        return _save_edit(s, principal, row, before=before, after=_session_public(row))
 
 
 def list_sessions(*, engine: Engine, principal: Principal) -> pl.DataFrame:
