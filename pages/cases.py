@@ -10,7 +10,8 @@ from dashboard.ui.auth import require_page
 from dashboard.ui.controls import page_header, scoped_metrics, sidebar_controls
 from dashboard.ui.drilldown import K_DRILL_IDS, K_DRILL_LABEL
 from dashboard.ui.loaders import load_metrics, search_cases
-from dashboard.ui.tables import case_table
+from dashboard.ui.quality import with_missing
+from dashboard.ui.tables import CASE_TABLE_COLUMNS, case_table
 
 principal = require_page("view_cases")
 c = sidebar_controls()
@@ -24,10 +25,11 @@ FLAGS = {
     "spu": pl.col("spu_involved"),
     "same_family": pl.col("same_family_investigation"),
     "retaliation": pl.col("retaliation"),
+    "incomplete": pl.col("missing") != "",
 }
 FLAG_LABELS = {"stagnant": t("Stagnant > 90 days"), "pingpong": t("Ping-pong (≥ 3 reversals)")}
 FLAG_LABELS |= {"spu": t("SPU involved"), "same_family": t("Same-family investigation")}
-FLAG_LABELS |= {"retaliation": t("Retaliation reported")}
+FLAG_LABELS |= {"retaliation": t("Retaliation reported"), "incomplete": t("Data to complete")}
 
 drill = st.session_state.get(K_DRILL_IDS)
 if drill is not None:
@@ -47,6 +49,7 @@ if drill is not None:
 else:
     pool = scoped_metrics(c, "cases_scope")
 
+pool = with_missing(pool, c)
 query = st.text_input(
     t("Search"), key="cases_q", placeholder=t("Case reference or words of the summary")
 )
@@ -80,4 +83,8 @@ for flag in flags:
 if query.strip():
     pool = pool.filter(pl.col("case_id").is_in(search_cases(c.version, query.strip(), principal)))
 
-case_table(pool.sort("complaint_on", descending=True), key="cases_table")
+case_table(
+    pool.sort("complaint_on", descending=True),
+    key="cases_table",
+    columns=(*CASE_TABLE_COLUMNS, "missing"),
+)

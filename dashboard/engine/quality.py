@@ -36,6 +36,17 @@ QUALITY_FIELDS: dict[str, str] = {
     "accused_agency": N_("Accused agency not identified (other)"),
 }
 
+#: field -> msgid of a short name, for a case list's "data to complete" column
+QUALITY_FIELD_SHORT: dict[str, str] = {
+    "complaint_date": N_("complaint date"),
+    "criminal_case_date": N_("date of the criminal case"),
+    "spu_date": N_("date of the SPU's involvement"),
+    "action_dates": N_("dates of actions"),
+    "victim_informed_date": N_("date the victim was informed"),
+    "spu_trigger": N_("SPU trigger"),
+    "accused_agency": N_("accused agency"),
+}
+
 #: the accused_agency code that names no agency
 UNKNOWN_AGENCY = "OTHER"
 
@@ -222,3 +233,18 @@ def incomplete_ids(
     else:
         raise ValueError("name an indicator or a field")
     return rows.filter(mask)["case_id"].sort().to_list()
+
+
+def missing_fields(frame: pl.DataFrame) -> pl.DataFrame:
+    """case_id -> the fields (QUALITY_FIELDS order) the case lacks, as a list; from `with_gaps`.
+
+    >>> f = pl.DataFrame({"case_id": ["A"], **{gap_column(n): [n == "spu_date"] for n in QUALITY_FIELDS}})
+    >>> missing_fields(f)["missing"].to_list()
+    [['spu_date']]
+    """
+    return frame.select(
+        "case_id",
+        pl.concat_list([pl.when(_C(gap_column(f))).then(pl.lit(f)) for f in QUALITY_FIELDS])
+        .list.drop_nulls()
+        .alias("missing"),
+    )

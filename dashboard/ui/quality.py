@@ -10,7 +10,14 @@ import polars as pl
 import streamlit as st
 
 from dashboard.config import get_settings
-from dashboard.engine.quality import QUALITY_FIELDS, completeness, incomplete_ids, quality
+from dashboard.engine.quality import (
+    QUALITY_FIELD_SHORT,
+    QUALITY_FIELDS,
+    completeness,
+    incomplete_ids,
+    missing_fields,
+    quality,
+)
 from dashboard.i18n import region_name, t
 from dashboard.i18n.format import agency_name, fmt_number, fmt_rate, indicator_title
 from dashboard.ui.controls import Controls
@@ -117,3 +124,15 @@ def field_completeness(c: Controls, by: str, *, key: str) -> None:
     if row is not None:
         r = q.row(row, named=True)
         _open(c, by, r["group"], t(QUALITY_FIELDS[r["field"]]), field=r["field"])
+
+
+def with_missing(pool: pl.DataFrame, c: Controls) -> pl.DataFrame:
+    """`pool` (metrics rows) with `missing`: the data each case lacks, in the interface's
+    words ('' when complete), for the case list's column and its "incomplete" flag."""
+    gaps = missing_fields(gapped_metrics(c.version, c.as_of, (), ()))
+    joined = pool.join(gaps, on="case_id", how="left")
+    words = [
+        "; ".join(t(QUALITY_FIELD_SHORT[f]) for f in fields or [])
+        for fields in joined["missing"].to_list()
+    ]
+    return joined.with_columns(pl.Series("missing", words, dtype=pl.String))

@@ -84,3 +84,14 @@ def test_public_page_shows_no_share(page) -> None:
     assert not at.exception
     texts = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
     assert "Incomplete data" not in texts and "cases behind this figure lack" not in texts
+
+
+def test_case_list_names_the_data_to_complete(page) -> None:
+    at = page("cases")
+    assert not at.exception
+    at.multiselect(key="cases_flags").select("incomplete").run()
+    table = at.dataframe[0].value
+    cases, lacking = _negative_without_informed_date()
+    # the case list's default scope is the review period's cohort: the cases counted by hand
+    assert len(table) == lacking
+    assert set(table["missing"]) == {"date the victim was informed"}
