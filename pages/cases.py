@@ -10,7 +10,7 @@ from dashboard.ui.auth import require_page
 from dashboard.ui.controls import page_header, scoped_metrics, sidebar_controls
 from dashboard.ui.drilldown import K_DRILL_IDS, K_DRILL_LABEL
 from dashboard.ui.loaders import load_metrics, search_cases
-from dashboard.ui.quality import with_missing
+from dashboard.ui.quality import with_missing, with_missing_column
 from dashboard.ui.tables import CASE_TABLE_COLUMNS, case_table
 
 principal = require_page("view_cases")
@@ -86,5 +86,5 @@ if query.strip():
 case_table(
     pool.sort("complaint_on", descending=True),
     key="cases_table",
-    columns=(*CASE_TABLE_COLUMNS, "missing"),
+    columns=with_missing_column(CASE_TABLE_COLUMNS, pool),
 )

@@ -136,3 +136,12 @@ def with_missing(pool: pl.DataFrame, c: Controls) -> pl.DataFrame:
         for fields in joined["missing"].to_list()
     ]
     return joined.with_columns(pl.Series("missing", words, dtype=pl.String))
+
+
+def with_missing_column(columns: tuple[str, ...], pool: pl.DataFrame) -> tuple[str, ...]:
+    """The case table's columns with "missing" after the region, where some case lacks data
+    (in view on a laptop screen; left out when every case is complete)."""
+    if not (pool["missing"] != "").any():
+        return columns
+    at = columns.index("region") + 1 if "region" in columns else len(columns)
+    return (*columns[:at], "missing", *columns[at:])
