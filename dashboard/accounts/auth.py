@@ -346,36 +346,25 @@ def _record_failure(s: Session, user: User | None, client: str, reason: str, now
     since = now - timedelta(minutes=settings.lockout_minutes)
     minutes = settings.lockout_minutes
     if _failures(s, since, client=client) == settings.client_max_failed_logins:
-        audit.record(
-            s,
-            actor=account,
-            action="locked_out",
-            entity="client",
-            entity_id=client,
-            detail=f"client paused {minutes} minutes (failures on any account)",
-        )
+        why = f"client paused {minutes} minutes (failures on any account)"
+        _locked_out(s, account, "client", client, why)
     if user is None or reason != "invalid":
         return
     if _failures(s, since, client=client, account=user.username) == settings.max_failed_logins:
-        audit.record(
-            s,
-            actor=user.username,
-            action="locked_out",
-            entity="user",
-            entity_id=user.username,
-            detail=f"client {client} paused {minutes} minutes on this account",
-        )
+        why = f"client {client} paused {minutes} minutes on this account"
+        _locked_out(s, user.username, "user", user.username, why)
     if _failures(s, since, account=user.username) >= settings.account_max_failed_logins:
         user.locked_until = now + timedelta(minutes=settings.lockout_minutes)
         s.add(user)
-        audit.record(
-            s,
-            actor=user.username,
-            action="locked_out",
-            entity="user",
-            entity_id=user.username,
-            detail=f"account locked {minutes} minutes (failures from several clients)",
-        )
+        why = f"account locked {minutes} minutes (failures from several clients)"
+        _locked_out(s, user.username, "user", user.username, why)
+
+
+def _locked_out(s: Session, actor: str | None, entity: str, entity_id: str, why: str) -> None:
+    """The audit row of a throttle that starts (`entity`: the client or the user paused)."""
+    audit.record(
+        s, actor=actor, action="locked_out", entity=entity, entity_id=entity_id, detail=why
+    )
 
 
 def _refuse(session: Session, reason: str) -> SignInError:

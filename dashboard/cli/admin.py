@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import getpass
 import sys
+from collections.abc import Callable
 
 from dashboard.accounts import audit
 from dashboard.accounts.auth import AccountError, create_user, unlock
@@ -80,62 +82,66 @@ def _read_password(args: argparse.Namespace) -> str | None:
     return first
 
 
+Command = Callable[[argparse.Namespace], int]
+
+
+def _refusing(*errors: type[Exception]) -> Callable[[Command], Command]:
+    """The command, with a refusal of one of `errors` printed as `error: ...` (exit code 1)."""
+
+    def wrap(cmd: Command) -> Command:
+        @functools.wraps(cmd)
+        def run(args: argparse.Namespace) -> int:
+            try:
+                return cmd(args)
+            except errors as e:
+                print(f"error: {e}", file=sys.stderr)
+                return 1
+
+        return run
+
+    return wrap
+
+
+@_refusing(AccountError)
 def cmd_create_user(args: argparse.Namespace) -> int:
 
     password = None if args.no_password else _read_password(args)
     if password is None and not args.no_password:
         return 1
-    try:
-        p = create_user(
-            engine=get_engine(),
-            username=args.username,
-            password=password,
-            role=args.role,
-            full_name=args.full_name,
-            email=args.email,
-            agency_code=args.agency,
-            actor=audit.cli_actor(),
-        )
-    except AccountError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 1
+    p = create_user(
+        engine=get_engine(),
+        username=args.username,
+        password=password,
+        role=args.role,
+        full_name=args.full_name,
+        email=args.email,
+        agency_code=args.agency,
+        actor=audit.cli_actor(),
+    )
     print(f"account {p.username!r} created with role {p.role}")
     return 0
 
 
+@_refusing(AccountError)
 def cmd_unlock(args: argparse.Namespace) -> int:
-
-    try:
-        unlock(engine=get_engine(), username=args.username, actor=audit.cli_actor())
-    except AccountError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 1
+    unlock(engine=get_engine(), username=args.username, actor=audit.cli_actor())
     print(f"account {args.username.strip().lower()!r} unlocked")
     return 0
 
 
+@_refusing(BackupError)
 def cmd_backup(args: argparse.Namespace) -> int:
-
-    url = get_settings().database_url
-    try:
-        engine = get_engine(url)  # migrated: a backup always has the current schema
-        path = backup(engine, args.file)
-    except BackupError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 1
+    engine = get_engine(get_settings().database_url)  # migrated: a backup has the current schema
+    path = backup(engine, args.file)
     audit.record_now(engine, actor=audit.cli_actor(), action="backup", detail=str(path))
     print(f"backup written: {path}")
     return 0
 
 
+@_refusing(BackupError)
 def cmd_restore(args: argparse.Namespace) -> int:
-
     url = get_settings().database_url
-    try:
-        path = restore(args.file, url, force=args.force)
-    except BackupError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 1
+    path = restore(args.file, url, force=args.force)
     # restore() copies the backup exactly; the restore itself is then the one row added to
     # the restored database's audit log (README, "Backup and restore")
     engine = make_engine(url)
