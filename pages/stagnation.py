@@ -7,9 +7,16 @@ import streamlit as st
 from dashboard import charts
 from dashboard.i18n import t
 from dashboard.ui.auth import require_page
-from dashboard.ui.controls import indicators_of, page_header, scoped_metrics, sidebar_controls
+from dashboard.ui.controls import (
+    indicators_of,
+    page_header,
+    quality_of,
+    scoped_metrics,
+    sidebar_controls,
+)
 from dashboard.ui.drilldown import selected_points, show_cases
 from dashboard.ui.figures import headline
+from dashboard.ui.notes import notes_of
 from dashboard.ui.plots import chart
 from dashboard.ui.tables import CASE_TABLE_COLUMNS, case_table
 
@@ -24,6 +31,8 @@ headline(
     ["open_cases", "stagnant_share", "stagnant_180", "stagnant_365"]
     + ["median_stagnation_days", "mean_reversals", "pingpong_share", "same_family_share"],
     key="stg",
+    quality=quality_of(c),
+    notes=notes_of(c, principal),
 )
 
 pool = scoped_metrics(c, "stg_scope")

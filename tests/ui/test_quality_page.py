@@ -95,3 +95,11 @@ def test_case_list_names_the_data_to_complete(page) -> None:
     # the case list's default scope is the review period's cohort: the cases counted by hand
     assert len(table) == lacking
     assert set(table["missing"]) == {"date the victim was informed"}
+
+
+def test_every_indicator_page_badges_its_tiles(page) -> None:
+    for name, tiles in (("spu", 4), ("stagnation", 8)):
+        at = page(name)
+        badges = [m for m in at.markdown if "Incomplete data" in m.value]
+        # every tile whose figure has cases carries a badge (a median over none has no share)
+        assert 0 < len(badges) <= tiles, (name, len(badges))
