@@ -103,3 +103,29 @@ def test_every_indicator_page_badges_its_tiles(page) -> None:
         badges = [m for m in at.markdown if "Incomplete data" in m.value]
         # every tile whose figure has cases carries a badge (a median over none has no share)
         assert 0 < len(badges) <= tiles, (name, len(badges))
+
+
+def test_public_mark_only_on_shown_national_figures(page, monkeypatch) -> None:
+    from dashboard.config import get_settings
+
+    monkeypatch.setenv("OVERSIGHT_QUALITY_FLAG_SHARE", "0")  # every figure with cases flagged
+    get_settings.cache_clear()
+    at = page("public", role="observer", pub_period="2025-H1")
+    assert not at.exception
+    marks = [m for m in at.markdown if "Many cases incomplete" in m.value]
+    shown = [m for m in at.metric if m.value not in ("—", "<5")]
+    assert marks and len(marks) == len(shown), ([m.value for m in at.metric], len(marks))
+    # a region's view carries no mark: its groups are small
+    at.selectbox(key="pub_region").set_value("KZ-39").run()
+    assert not [m for m in at.markdown if "Many cases incomplete" in m.value]
+
+
+def test_methodology_lists_what_each_figure_needs(page) -> None:
+    at = page("methodology", role="observer")
+    text = " ".join(m.value for m in at.markdown)
+    assert "What each figure needs" in text
+    assert (
+        "SPU brought in from outside: Complaint date only as a month or year; SPU involvement without a known trigger"
+        in text
+    )
+    assert "Observers see no shares." in text and "marks it public" in text
