@@ -1,5 +1,7 @@
 """Accounts (secretariat): who may sign in with which role; create, reset password, deactivate."""
 
+from collections.abc import Callable
+
 import polars as pl
 import streamlit as st
 
@@ -7,7 +9,7 @@ from dashboard.accounts import auth, sessions
 from dashboard.accounts.roles import ROLES, ROLES_LEAST_FIRST
 from dashboard.config import get_settings
 from dashboard.data.contract import AGENCY_CODES
-from dashboard.i18n import label, t
+from dashboard.i18n import N_, label, t
 from dashboard.ui.auth import require_page, role_label
 from dashboard.ui.controls import page_header
 from dashboard.ui.loaders import engine
@@ -17,8 +19,16 @@ page_header("Accounts")
 eng = engine()
 
 
-def _done(message: str) -> None:
-    st.session_state["accounts_done"] = message
+def _apply(write: Callable[[], object], *, refused: str | None, done: str) -> None:
+    """Run an account write: on refusal show why (inside the msgid `refused`, if given), else
+    rerun and show `done`."""
+    try:
+        write()
+    except auth.AccountError as e:
+        st.error(t(refused, reason=str(e)) if refused else str(e))
+    else:
+        st.session_state["accounts_done"] = done
+        st.rerun()
 
 
 if msg := st.session_state.pop("accounts_done", None):
@@ -69,8 +79,8 @@ with create, st.form("acc_create", clear_on_submit=True):
     password = st.text_input(t("Password"), type="password", key="acc_new_password")
     st.caption(t("At least {n} characters.", n=auth.MIN_PASSWORD_LENGTH))
     if st.form_submit_button(t("Create the account"), type="primary"):
-        try:
-            auth.create_user(
+        _apply(
+            lambda: auth.create_user(
                 engine=eng,
                 username=username,
                 # organisation sign-in: the account needs no password of its own
@@ -80,37 +90,33 @@ with create, st.form("acc_create", clear_on_submit=True):
                 email=email,
                 agency_code=agency if role == "addressee" else None,
                 actor=principal,
-            )
-        except auth.AccountError as e:
-            st.error(t("The account was not created: {reason}", reason=str(e)))
-        else:
-            _done(t("Account {user} created.", user=username.strip().lower()))
-            st.rerun()
+            ),
+            refused=N_("The account was not created: {reason}"),
+            done=t("Account {user} created.", user=username.strip().lower()),
+        )
 
 with reset, st.form("acc_reset", clear_on_submit=True):
     who = st.selectbox(t("Account"), names, key="acc_reset_user")
     new = st.text_input(t("New password"), type="password", key="acc_reset_password")
     st.caption(t("Also lifts a lockout after failed sign-ins, and signs the account out."))
     if st.form_submit_button(t("Set the password")) and who:
-        try:
-            auth.reset_password(engine=eng, principal=principal, username=who, new_password=new)
-        except auth.AccountError as e:
-            st.error(t("The password was not changed: {reason}", reason=str(e)))
-        else:
-            _done(t("New password set for {user}.", user=who))
-            st.rerun()
+        _apply(
+            lambda: auth.reset_password(
+                engine=eng, principal=principal, username=who, new_password=new
+            ),
+            refused=N_("The password was not changed: {reason}"),
+            done=t("New password set for {user}.", user=who),
+        )
 
 with mail, st.form("acc_mail"):
     who = st.selectbox(t("Account"), names, key="acc_mail_user")
     address = st.text_input(t("E-mail"), key="acc_mail_address")
     if st.form_submit_button(t("Save the e-mail address")) and who:
-        try:
-            auth.set_email(engine=eng, principal=principal, username=who, email=address)
-        except auth.AccountError as e:
-            st.error(t("The e-mail address was not saved: {reason}", reason=str(e)))
-        else:
-            _done(t("Account {user} updated.", user=who))
-            st.rerun()
+        _apply(
+            lambda: auth.set_email(engine=eng, principal=principal, username=who, email=address),
+            refused=N_("The e-mail address was not saved: {reason}"),
+            done=t("Account {user} updated.", user=who),
+        )
 
 with active:
     who = st.selectbox(t("Account"), names, key="acc_active_user")
@@ -118,18 +124,20 @@ with active:
         is_active = bool(users.filter(users["username"] == who)["active"][0])
         toggle = t("Deactivate {user}", user=who) if is_active else t("Reactivate {user}", user=who)
         if st.button(toggle, key="acc_active_toggle"):
-            try:
-                auth.set_active(engine=eng, principal=principal, username=who, active=not is_active)
-            except auth.AccountError as e:
-                st.error(str(e))
-            else:
-                _done(t("Account {user} updated.", user=who))
-                st.rerun()
+            _apply(
+                lambda: auth.set_active(
+                    engine=eng, principal=principal, username=who, active=not is_active
+                ),
+                refused=None,
+                done=t("Account {user} updated.", user=who),
+            )
         n = sessions.active_sessions(engine=eng, username=who)
         st.caption(t("Signed in on {n} browsers now.", n=n))
         if st.button(
             t("Sign {user} out everywhere", user=who), key="acc_sign_out_all", disabled=n == 0
         ):
             n = sessions.sign_out_everywhere(engine=eng, principal=principal, username=who)
-            _done(t("{user} was signed out of {n} sessions.", user=who, n=n))
+            st.session_state["accounts_done"] = t(
+                "{user} was signed out of {n} sessions.", user=who, n=n
+            )
             st.rerun()

@@ -4,6 +4,7 @@ secretariat's assessment and publication step."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from functools import partial
 from typing import Any
@@ -202,13 +203,17 @@ def _file_bytes(principal: Principal, attachment_id: int) -> bytes:
     return acc.download(engine=engine(), principal=principal, attachment_id=attachment_id)[2]
 
 
-def _file_input(key: str) -> None:
+def _files_and_submit(prefix: str, label: str, *, primary: bool = True) -> bool:
+    """The last widgets of a form that takes files: the files, then the submit button;
+    True once it is pressed."""
     st.file_uploader(
         t("Files (PDF, images, DOCX, XLSX)"),
         type=list(attachments.UPLOAD_EXTENSIONS),
         accept_multiple_files=True,
-        key=key,
+        key=_key(prefix, "files"),
     )
+    kind = "primary" if primary else "secondary"
+    return st.form_submit_button(label, type=kind, key=_key(prefix, "submit"))
 
 
 def report_form(principal: Principal, rec_id: int, line: pl.DataFrame) -> None:
@@ -238,12 +243,14 @@ def report_form(principal: Principal, rec_id: int, line: pl.DataFrame) -> None:
             format_func=lambda i: "—" if i is None else f"#{earlier.get(i, i)}",
             key=_key("rep", "corrects"),
         )
-        _file_input(_key("rep", "files"))
-        if not st.form_submit_button(
-            t("Submit the report"), type="primary", key=_key("rep", "submit")
-        ):
+        if not _files_and_submit("rep", t("Submit the report")):
             return
-    saved = run_write(
+    _save(
+        "rep",
+        t(
+            "Report #{n} submitted. A submitted report is not edited; correct it with a new one.",
+            n=len(earlier) + 1,
+        ),
         acc.submit_report,
         where=t("The report"),
         principal=principal,
@@ -255,14 +262,6 @@ def report_form(principal: Principal, rec_id: int, line: pl.DataFrame) -> None:
         corrects_id=ss[_key("rep", "corrects")],
         uploads=uploads(ss[_key("rep", "files")]),
     )
-    if saved is not None:
-        _done(
-            "rep",
-            t(
-                "Report #{n} submitted. A submitted report is not edited; correct it with a new one.",
-                n=len(earlier) + 1,
-            ),
-        )
 
 
 def submission_form(principal: Principal, rec_id: int) -> None:
@@ -271,12 +270,11 @@ def submission_form(principal: Principal, rec_id: int) -> None:
     with st.form("submission_form"):
         st.markdown(t("**Your comment on recommendation #{id}**", id=rec_id))
         st.text_area(t("Comment and evidence"), key=_key("sub", "text"))
-        _file_input(_key("sub", "files"))
-        if not st.form_submit_button(
-            t("Send the comment"), type="primary", key=_key("sub", "submit")
-        ):
+        if not _files_and_submit("sub", t("Send the comment")):
             return
-    saved = run_write(
+    _save(
+        "sub",
+        t("Comment sent. Observers will see it once the secretariat has published it."),
         acc.submit_evidence,
         where=t("The comment"),
         principal=principal,
@@ -284,10 +282,6 @@ def submission_form(principal: Principal, rec_id: int) -> None:
         text=ss[_key("sub", "text")],
         uploads=uploads(ss[_key("sub", "files")]),
     )
-    if saved is not None:
-        _done(
-            "sub", t("Comment sent. Observers will see it once the secretariat has published it.")
-        )
 
 
 def _key(prefix: str, name: str) -> str:
@@ -304,6 +298,12 @@ def _done(prefix: str, message: str) -> None:
     ss[f"{prefix}__gen"] = ss.get(f"{prefix}__gen", 0) + 1
     ss["loop_done"] = message
     st.rerun()
+
+
+def _save(prefix: str, done: str, fn: Callable[..., Any], *, where: str, **kwargs: Any) -> None:
+    """`run_write` a form's input; once saved, the form starts afresh and shows `done`."""
+    if run_write(fn, where=where, **kwargs) is not None:
+        _done(prefix, done)
 
 
 def flash() -> None:
@@ -387,20 +387,17 @@ def assessment_files(principal: Principal, rec_id: int, line: pl.DataFrame) -> N
             key=_key("asf", "entry"),
             index=len(numbers) - 1,
         )
-        _file_input(_key("asf", "files"))
-        if not st.form_submit_button(t("Attach"), key=_key("asf", "submit")):
+        if not _files_and_submit("asf", t("Attach"), primary=False):
             return
-    if (
-        run_write(
-            acc.add_assessment_files,
-            where=t("The files"),
-            principal=principal,
-            assessment_id=ss[_key("asf", "entry")],
-            uploads=uploads(ss[_key("asf", "files")]),
-        )
-        is not None
-    ):
-        _done("asf", t("Files attached."))
+    _save(
+        "asf",
+        t("Files attached."),
+        acc.add_assessment_files,
+        where=t("The files"),
+        principal=principal,
+        assessment_id=ss[_key("asf", "entry")],
+        uploads=uploads(ss[_key("asf", "files")]),
+    )
 
 
 def _report_state(row: dict[str, Any]) -> str:
