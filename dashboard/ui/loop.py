@@ -212,8 +212,9 @@ def _files_and_submit(prefix: str, label: str, *, primary: bool = True) -> bool:
         accept_multiple_files=True,
         key=_key(prefix, "files"),
     )
-    kind = "primary" if primary else "secondary"
-    return st.form_submit_button(label, type=kind, key=_key(prefix, "submit"))
+    return st.form_submit_button(
+        label, type="primary" if primary else "secondary", key=_key(prefix, "submit")
+    )
 
 
 def report_form(principal: Principal, rec_id: int, line: pl.DataFrame) -> None:
