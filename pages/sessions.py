@@ -19,7 +19,9 @@ from dashboard.ui.committee import (
     sessions,
 )
 from dashboard.ui.controls import page_header
+from dashboard.ui.figures import show_notes
 from dashboard.ui.loaders import engine
+from dashboard.ui.notes import notes_for
 from dashboard.ui.text import plain
 
 principal = require_page("view_sessions")
@@ -86,8 +88,11 @@ st.markdown(
 )
 figs = snap.indicators
 cols = st.columns(4)
+notes = notes_for(principal, sess.period, ())
 for i, name in enumerate(n for n in SESSION_FIGURES if n in figs):
-    cols[i % 4].metric(indicator_title(name), fmt_figure(name, figs[name].value))
+    with cols[i % 4]:
+        st.metric(indicator_title(name), fmt_figure(name, figs[name].value))
+        show_notes(notes.get(name, []))
 
 st.download_button(
     t("Download session pack (PDF)"),

@@ -3,8 +3,11 @@ overview; observers see only notes marked public."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import Engine
 
+from dashboard import committee
 from dashboard.accounts import audit
 from dashboard.accounts.roles import Principal
 from dashboard.committee.notes import add_note, notes_frame
@@ -91,3 +94,21 @@ def test_edit_and_retract_from_the_list(page, demo_db: Engine) -> None:
 def test_notes_page_is_the_secretariats(page) -> None:
     at = page("notes", role="member")
     assert any("role does not give access" in e.value for e in at.error)
+
+
+def test_session_page_shows_notes_beside_its_frozen_figures(page, demo_db: Engine) -> None:
+    sid = committee.create_session(
+        engine=demo_db, principal=SEC, title="S", session_date=date(2025, 9, 1), period="2025-H1"
+    ).id
+    add_note(
+        engine=demo_db,
+        principal=SEC,
+        indicator="spu_involvement_rate",
+        period="2025-H1",
+        region="KZ-39",
+        text=NOTE,
+    )
+    at = page("sessions", role="member", wf_session_id=sid)
+    assert not at.exception
+    captions = " ".join(c.value.replace("\\", "") for c in at.caption)
+    assert f"Kostanay Region: {NOTE}" in captions

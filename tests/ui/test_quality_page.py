@@ -6,6 +6,7 @@ from datetime import date
 
 import polars as pl
 
+from dashboard.config import get_settings
 from dashboard.engine.metrics import case_metrics
 from dashboard.engine.quality import completeness, quality, with_gaps
 from dashboard.i18n.format import fmt_rate
@@ -106,8 +107,6 @@ def test_every_indicator_page_badges_its_tiles(page) -> None:
 
 
 def test_public_mark_only_on_shown_national_figures(page, monkeypatch) -> None:
-    from dashboard.config import get_settings
-
     monkeypatch.setenv("OVERSIGHT_QUALITY_FLAG_SHARE", "0")  # every figure with cases flagged
     get_settings.cache_clear()
     at = page("public", role="observer", pub_period="2025-H1")
