@@ -17,7 +17,8 @@ A retracted event is kept, marked with the reason, and left out of every figure
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -143,6 +144,19 @@ def _claim(conn: Connection, case_id: str, expected_version: int) -> None:
     )
 
 
+@contextmanager
+def _claimed(
+    engine: Engine, principal: Principal, case_id: str, expected_version: int
+) -> Iterator[Connection]:
+    """The transaction of an edit of the case: permission checked, data version bumped and
+    the case's next version claimed (StaleCase if somebody saved since `expected_version`)."""
+    require(principal, "edit_cases")
+    with engine.begin() as conn:
+        bump_version(conn)
+        _claim(conn, case_id, expected_version)
+        yield conn
+
+
 def _audit(conn: Connection, principal: Principal, action: str, case_id: str, **kw: Any) -> None:
     with Session(bind=conn) as s:
         audit.record(s, actor=principal, action=action, entity=ENTITY, entity_id=case_id, **kw)
@@ -219,16 +233,14 @@ def correct_case(
     fields: Mapping[str, Any],
 ) -> int:
     """Replace a case's facts (its case_id stays); returns the new version."""
-    require(principal, "edit_cases")
     frame = _row({**fields, "case_id": case_id}, c.CASE_COLUMNS)
-    with engine.begin() as conn:
-        bump_version(conn)
-        before = _case_row(conn, case_id)
-        _claim(conn, case_id, expected_version)
+    with _claimed(engine, principal, case_id, expected_version) as conn:
+        # the claim changed the version alone: before it, the row was this one at the version opened
+        before = {**(_case_row(conn, case_id) or {}), "version": expected_version}
         # a stored event the new incident date would precede: the date is what to change
         _checked(conn, "incident_date", cases=frame).write(conn)
         after = _case_row(conn, case_id)
-        assert before is not None and after is not None
+        assert after is not None
         old, new = _changed(before, after)
         _audit(conn, principal, "update", case_id, before=old, after=new)
         return int(after["version"])
@@ -254,10 +266,7 @@ def add_event(
     fields: Mapping[str, Any],
 ) -> int:
     """Append an event to the case (its seq is the next free one); returns the seq."""
-    require(principal, "edit_cases")
-    with engine.begin() as conn:
-        bump_version(conn)
-        _claim(conn, case_id, expected_version)
+    with _claimed(engine, principal, case_id, expected_version) as conn:
         seq = next_seq(conn, case_id)
         _write_event(conn, case_id, seq, fields)
         after = _event_row(conn, case_id, seq)
@@ -275,10 +284,7 @@ def correct_event(
     fields: Mapping[str, Any],
 ) -> None:
     """Replace the fields of event `seq` (a retracted event stays retracted)."""
-    require(principal, "edit_cases")
-    with engine.begin() as conn:
-        bump_version(conn)
-        _claim(conn, case_id, expected_version)
+    with _claimed(engine, principal, case_id, expected_version) as conn:
         before = _event_row(conn, case_id, seq)
         if before is None:
             raise ImportValidationError([_problem("seq", N_("no such event"), seq)])
@@ -299,11 +305,8 @@ def retract_event(
     reason: str,
 ) -> None:
     """Mark event `seq` retracted with `reason`: kept and shown, counted in no figure."""
-    require(principal, "edit_cases")
     reason = (reason or "").strip()
-    with engine.begin() as conn:
-        bump_version(conn)
-        _claim(conn, case_id, expected_version)
+    with _claimed(engine, principal, case_id, expected_version) as conn:
         before = _event_row(conn, case_id, seq)
         problems = []
         if before is None:
