@@ -20,8 +20,6 @@ from dashboard.ui.text import plain
 principal = require_page("view_sessions")
 page_header("Docket")
 session_id = session_picker(principal, key="docket_pick")
-if session_id is None:
-    st.stop()
 eng = engine()
 if agenda_part() == "carried":
     carry_forward_block(principal, session_id)

@@ -24,8 +24,6 @@ from dashboard.ui.text import plain
 principal = require_page("view_sessions")
 page_header("Recommendations")
 session_id = session_picker(principal, key="recs_pick")
-if session_id is None:
-    st.stop()
 eng = engine()
 manage = can(principal, "manage_recommendations")
 

@@ -49,8 +49,6 @@ if can(principal, "manage_sessions"):
     new_session_form(principal, expanded=frame.is_empty())
 
 session_id = session_picker(principal, key="sessions_pick")
-if session_id is None:
-    st.stop()
 sess = committee.get_session(engine=engine(), principal=principal, session_id=session_id)
 st.subheader(plain(session_label(sess.model_dump())))
 if sess.members_present:

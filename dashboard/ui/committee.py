@@ -90,12 +90,13 @@ def session_label(row: dict[str, Any]) -> str:
     return f"{row['session_date']} · {row['title']} ({row['period']}, {status})"
 
 
-def session_picker(principal: Principal, *, key: str) -> int | None:
-    """A select box of sessions (latest first); the choice is shared across committee pages."""
+def session_picker(principal: Principal, *, key: str) -> int:
+    """A select box of sessions (latest first); the choice is shared across committee pages.
+    Without a session to choose the page stops here (every page below it is about one)."""
     frame = sessions(principal)
     if frame.is_empty():
         st.info(t("No committee session yet. The secretariat creates one on the Sessions page."))
-        return None
+        st.stop()
     labels = {r["id"]: session_label(r) for r in frame.iter_rows(named=True)}
     ids = list(labels)
     linked = address.asked(address.Q_SESSION)
@@ -107,7 +108,9 @@ def session_picker(principal: Principal, *, key: str) -> int | None:
     chosen = st.selectbox(t("Session"), ids, index=index, format_func=labels.__getitem__, key=key)
     st.session_state[K_SESSION] = chosen
     address.show(address.Q_SESSION, str(chosen) if chosen is not None else None)
-    return int(chosen) if chosen is not None else None
+    if chosen is None:
+        st.stop()
+    return int(chosen)
 
 
 def status_label(status: str) -> str:
