@@ -362,27 +362,41 @@ def _h1(pdf: Any, text: str) -> None:
     pdf.set_font("DejaVu", "", 10)
 
 
-def _h2(pdf: Any, text: str) -> None:
-    if pdf.get_y() > 250:
+#: the colour of section headings and of the rule under them
+_SECTION_RGB = (20, 60, 120)
+
+
+def _heading(
+    pdf: Any,
+    text: str,
+    *,
+    size: int,
+    height: float,
+    space: float,
+    last_y: float,
+    rgb: tuple[int, int, int] = (0, 0, 0),
+) -> None:
+    """A bold heading after `space` mm, on a new page when it would start below `last_y` mm
+    (never alone at the foot of a page); the body font follows it."""
+    if pdf.get_y() > last_y:
         pdf.add_page()
-    pdf.ln(3)
-    pdf.set_font("DejaVu", "B", 13)
-    pdf.set_text_color(20, 60, 120)
-    pdf.multi_cell(0, 7, text, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(space)
+    pdf.set_font("DejaVu", "B", size)
+    pdf.set_text_color(*rgb)
+    pdf.multi_cell(0, height, text, new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(0, 0, 0)
-    pdf.set_draw_color(20, 60, 120)
+    pdf.set_font("DejaVu", "", 10)
+
+
+def _h2(pdf: Any, text: str) -> None:
+    _heading(pdf, text, size=13, height=7, space=3, last_y=250, rgb=_SECTION_RGB)
+    pdf.set_draw_color(*_SECTION_RGB)
     pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
     pdf.ln(2)
-    pdf.set_font("DejaVu", "", 10)
 
 
 def _h3(pdf: Any, text: str) -> None:
-    if pdf.get_y() > 255:
-        pdf.add_page()
-    pdf.ln(2)
-    pdf.set_font("DejaVu", "B", 11)
-    pdf.multi_cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("DejaVu", "", 10)
+    _heading(pdf, text, size=11, height=6, space=2, last_y=255)
 
 
 def _para(pdf: Any, text: str, size: int = 10) -> None:
