@@ -304,6 +304,16 @@ def _quality(engine: Engine, period: str, as_of: date) -> dict[str, Quality]:
     return shares(frame, start=start, end=end)
 
 
+def _context_notes(pdf: Any, notes: list[PackNote]) -> None:
+    """The notes on the session's figures, right under the figures they explain."""
+    if not notes:
+        return
+    _h3(pdf, t("Context notes"))
+    for n in notes:
+        where = region_name(n.region) if n.region else t("All regions")
+        _para(pdf, f"{n.title} · {where}: {n.text} ({n.written_by})", size=9)
+
+
 def _quality_cell(q: Quality | None) -> str:
     return "" if q is None or q.share is None else fmt_rate(q.share)
 
@@ -585,6 +595,7 @@ def render_pdf(data: PackData) -> bytes:
             ),
             size=8,
         )
+        _context_notes(pdf, data.context_notes)
         pdf.ln(3)
         by_name = {f.name: f for f in data.headline}
         _bar_chart(
@@ -594,11 +605,6 @@ def render_pdf(data: PackData) -> bytes:
         )
     else:
         _para(pdf, t("The session has no frozen figures."))
-    if data.context_notes:
-        _h3(pdf, t("Context notes"))
-        for n in data.context_notes:
-            where = region_name(n.region) if n.region else t("All regions")
-            _para(pdf, f"{n.title} · {where}: {n.text} ({n.written_by})", size=9)
 
     _h2(pdf, "2. " + t(SECTION_TREND))
     periods = list(dict.fromkeys(r["period"] for r in data.trend))
