@@ -79,6 +79,16 @@ def redact(data: Mapping[str, Any] | None) -> dict[str, Any] | None:
     return out
 
 
+def fields(row: Any, names: Iterable[str]) -> dict[str, Any]:
+    """The named attributes of a record, as an audit entry's before or after.
+
+    >>> from types import SimpleNamespace
+    >>> fields(SimpleNamespace(a=1, b=2), ("b",))
+    {'b': 2}
+    """
+    return {name: getattr(row, name) for name in names}
+
+
 def _to_json(data: Mapping[str, Any] | None) -> str | None:
     if data is None:
         return None

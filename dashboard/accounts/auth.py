@@ -168,15 +168,12 @@ def _get(session: Session, username: str) -> User | None:
     return session.exec(select(User).where(func.lower(User.username) == _norm(username))).first()
 
 
+#: what the audit log may say about an account (no hash, no full name)
+_AUDITED = ("username", "role", "agency_code", "email", "active")
+
+
 def _public(user: User) -> dict[str, Any]:
-    """What the audit log may say about an account (no hash, no full name)."""
-    return {
-        "username": user.username,
-        "role": user.role,
-        "agency_code": user.agency_code,
-        "email": user.email,
-        "active": user.active,
-    }
+    return audit.fields(user, _AUDITED)
 
 
 def principal_of(user: User) -> Principal:

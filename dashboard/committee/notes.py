@@ -17,6 +17,7 @@ import polars as pl
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from dashboard.accounts import audit
 from dashboard.accounts.roles import Principal, can, require
 from dashboard.committee.common import (
     NotFound,
@@ -75,13 +76,7 @@ def _problems(indicator: str, period: str, region: str | None, text: str) -> lis
 
 
 def _audited(note: ContextNote) -> dict[str, Any]:
-    return {
-        "indicator": note.indicator,
-        "period": note.period,
-        "region": note.region,
-        "text": note.text,
-        "public": note.public,
-    }
+    return audit.fields(note, ("indicator", "period", "region", "text", "public"))
 
 
 def add_note(

@@ -10,6 +10,7 @@ import polars as pl
 from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
+from dashboard.accounts import audit
 from dashboard.accounts.roles import Principal, can, require, sees_agency
 from dashboard.committee.common import (
     EVIDENCE_REQUIRED,
@@ -23,6 +24,7 @@ from dashboard.committee.common import (
     clean_text,
     current_date,
     record_change,
+    save_audited,
 )
 from dashboard.committee.sessions import session_row
 from dashboard.committee.snapshot import indicator_names
@@ -37,21 +39,26 @@ from db.models import (
     RecommendationUpdate,
 )
 
+#: the audit log's name for a recommendation
+ENTITY = "recommendation"
+#: a recommendation's fields in the audit log
+_AUDITED = (
+    "session_id",
+    "kind",
+    "case_id",
+    "addressee",
+    "text",
+    "due_date",
+    "target_indicator",
+    "target_region",
+    "status",
+    "status_date",
+    "version",
+)
+
 
 def _rec_public(r: Recommendation) -> dict[str, Any]:
-    return {
-        "session_id": r.session_id,
-        "kind": r.kind,
-        "case_id": r.case_id,
-        "addressee": r.addressee,
-        "text": r.text,
-        "due_date": r.due_date,
-        "target_indicator": r.target_indicator,
-        "target_region": r.target_region,
-        "status": r.status,
-        "status_date": r.status_date,
-        "version": r.version,
-    }
+    return audit.fields(r, _AUDITED)
 
 
 def _rec_problems(
@@ -176,8 +183,9 @@ def create_recommendation(
             status_date=issued,
             created_by=principal.username,
         )
-        s.add(rec)
-        s.flush()
+        save_audited(
+            s, rec, actor=principal, action="create", entity=ENTITY, after=_rec_public(rec)
+        )
         assert rec.id is not None
         s.add(
             RecommendationUpdate(
@@ -188,14 +196,6 @@ def create_recommendation(
                 recorded_by=principal.username,
             )
         )
-        record_change(
-            s,
-            actor=principal,
-            action="create",
-            entity="recommendation",
-            entity_id=rec.id,
-            after=_rec_public(rec),
-        )
         return rec
 
 
@@ -203,7 +203,7 @@ def _stale(s: Session, recommendation_id: int) -> StaleEdit:
     """Who saved the recommendation last, for the conflict message."""
     last = s.exec(
         select(AuditLog)
-        .where(AuditLog.entity == "recommendation", AuditLog.entity_id == str(recommendation_id))
+        .where(AuditLog.entity == ENTITY, AuditLog.entity_id == str(recommendation_id))
         .order_by(col(AuditLog.at).desc(), col(AuditLog.id).desc())
     ).first()
     if s.get(Recommendation, recommendation_id) is None:
@@ -250,7 +250,7 @@ def _guarded_update(
         s,
         actor=principal,
         action="update",
-        entity="recommendation",
+        entity=ENTITY,
         entity_id=recommendation_id,
         before={k: before[k] for k in keys},
         after={k: after[k] for k in keys},
@@ -289,19 +289,7 @@ def update_recommendation(
             else rec.target_region,
         }
         sess = session_row(s, rec.session_id)
-        check_problems(
-            _rec_problems(
-                s,
-                session=sess,
-                kind=rec.kind,
-                case_id=rec.case_id,
-                addressee=new["addressee"],
-                text=new["text"],
-                due_date=new["due_date"],
-                target_indicator=new["target_indicator"],
-                target_region=new["target_region"],
-            )
-        )
+        check_problems(_rec_problems(s, session=sess, kind=rec.kind, case_id=rec.case_id, **new))
         return _guarded_update(s, principal, rec, expected_version, new)
 
 

@@ -11,6 +11,7 @@ import polars as pl
 from sqlalchemy import Engine
 from sqlmodel import Session, col, func, select
 
+from dashboard.accounts import audit
 from dashboard.accounts.roles import Principal, can, require
 from dashboard.committee.common import (
     DOCKET_SIZE,
@@ -19,7 +20,6 @@ from dashboard.committee.common import (
     Problem,
     check_problems,
     clean_text,
-    record_change,
     save_audited,
     utc_now,
 )
@@ -113,8 +113,15 @@ def create_session(
             snapshot_taken_at=utc_now(),
             created_by=principal.username,
         )
-        s.add(row)
-        s.flush()
+        save_audited(
+            s,
+            row,
+            actor=principal,
+            action="create",
+            entity=ENTITY,
+            after=_session_public(row),
+            detail=f"docket={len(snap.docket)}",
+        )
         assert row.id is not None
         for d in snap.docket:
             s.add(
@@ -127,27 +134,17 @@ def create_session(
                     changed_by=principal.username,
                 )
             )
-        record_change(
-            s,
-            actor=principal,
-            action="create",
-            entity="committee_session",
-            entity_id=row.id,
-            after=_session_public(row),
-            detail=f"docket={len(snap.docket)}",
-        )
         return row
 
 
+#: the audit log's name for a committee session
+ENTITY = "committee_session"
+#: a session's fields in the audit log (the snapshot is too large, and never changes)
+_AUDITED = ("title", "session_date", "period", "as_of", "status", "members_present")
+
+
 def _session_public(row: CommitteeSession) -> dict[str, Any]:
-    return {
-        "title": row.title,
-        "session_date": row.session_date,
-        "period": row.period,
-        "as_of": row.as_of,
-        "status": row.status,
-        "members_present": row.members_present,
-    }
+    return audit.fields(row, _AUDITED)
 
 
 def _save_edit(
@@ -165,7 +162,7 @@ def _save_edit(
         row,
         actor=principal,
         action="update",
-        entity="committee_session",
+        entity=ENTITY,
         before=before,
         after=after,
     )
