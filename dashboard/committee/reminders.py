@@ -109,54 +109,39 @@ def _short(text: str, n: int = 160) -> str:
 def _addressee_items(
     rec: Recommendation, deadline: date, has_report: bool, user: str, today: date
 ) -> list[Item]:
-    items = []
     soon = today + timedelta(days=REMIND_DAYS)
-    subject = t("Recommendation #{id}: {text}", id=rec.id, text=_short(rec.text))
+    items = []
     if not has_report and deadline <= soon:
-        passed = deadline < today
-        items.append(
-            Item(
-                key=f"deadline:{rec.id}:{user}:{deadline}:{'past' if passed else 'soon'}",
-                kind="deadline",
-                recommendation_id=rec.id,
-                on=deadline,
-                passed=passed,
-                line=subject
-                + " — "
-                + (
-                    t(
-                        "your report was due on {date} ({when})",
-                        date=format_date(deadline),
-                        when=_days(deadline, today),
-                    )
-                    if passed
-                    else t(
-                        "your report is due on {date} ({when})",
-                        date=format_date(deadline),
-                        when=_days(deadline, today),
-                    )
-                ),
-            )
+        day = {"date": format_date(deadline), "when": _days(deadline, today)}
+        line = (
+            t("your report was due on {date} ({when})", **day)
+            if deadline < today
+            else t("your report is due on {date} ({when})", **day)
         )
+        items.append(_dated(rec, user, "deadline", deadline, today, line))
     if rec.due_date is not None and rec.due_date <= soon:
-        passed = rec.due_date < today
-        items.append(
-            Item(
-                key=f"due:{rec.id}:{user}:{rec.due_date}:{'past' if passed else 'soon'}",
-                kind="due",
-                recommendation_id=rec.id,
-                on=rec.due_date,
-                passed=passed,
-                line=subject
-                + " — "
-                + t(
-                    "to be implemented by {date} ({when})",
-                    date=format_date(rec.due_date),
-                    when=_days(rec.due_date, today),
-                ),
-            )
+        line = t(
+            "to be implemented by {date} ({when})",
+            date=format_date(rec.due_date),
+            when=_days(rec.due_date, today),
         )
+        items.append(_dated(rec, user, "due", rec.due_date, today, line))
     return items
+
+
+def _dated(rec: Recommendation, user: str, kind: str, on: date, today: date, line: str) -> Item:
+    """A reminder to an addressee about a date of `rec`: sent once before the date and once
+    after it has passed (the key says which)."""
+    passed = on < today
+    subject = t("Recommendation #{id}: {text}", id=rec.id, text=_short(rec.text))
+    return Item(
+        key=f"{kind}:{rec.id}:{user}:{on}:{'past' if passed else 'soon'}",
+        kind=kind,
+        recommendation_id=rec.id,
+        on=on,
+        passed=passed,
+        line=subject + " — " + line,
+    )
 
 
 def plan(*, engine: Engine, today: date, settings: Settings | None = None) -> list[Mail]:
