@@ -22,7 +22,7 @@ from dashboard.ui.auth import (
     sign_in_form,
     sign_out_button,
 )
-from dashboard.ui.i18n import language_selector
+from dashboard.ui.i18n import language_selector, streamlit_texts
 from dashboard.ui.loaders import engine
 from dashboard.ui.menu import sidebar_menu
 
@@ -51,6 +51,7 @@ if seeded and not st.session_state.get("seed_shown"):
     st.toast(t("First start: demo data loaded ({report}).", report=seeded), icon="🌱")
 
 language_selector(eng)
+streamlit_texts()
 
 
 def sign_in_page() -> None:
@@ -79,21 +80,25 @@ if principal is None:
         position="hidden",
     )
 else:
+    allowed = {spec.path for spec in pages_for(principal.role)}
     sections: dict[str, list] = {}
     menu: dict[str, list] = {}
-    for spec in pages_for(principal.role):
+    for spec in PAGES:
         path = HERE / spec.path
         if not path.is_file():  # a page not written yet
             continue
+        # a page the role may not open is reachable by its address only, and refuses there
+        # with a sentence in the user's language (require_page)
+        shown = spec.path in allowed and not spec.hidden
         page = st.Page(
             str(path),
             title=t(spec.title),
             icon=spec.icon,
             default=principal.role in spec.default_for,
-            visibility="hidden" if spec.hidden else "visible",
+            visibility="visible" if shown else "hidden",
         )
         sections.setdefault(t(spec.section), []).append(page)
-        if not spec.hidden:
+        if shown:
             menu.setdefault(t(spec.section), []).append(page)
     # routes every URL through this script; the menu is ours (dashboard/ui/menu.py says why)
     nav = st.navigation(sections, position="hidden")

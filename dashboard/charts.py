@@ -30,8 +30,8 @@ from dashboard.data.contract import (
     TRIGGERS,
     imputed_date,
 )
-from dashboard.i18n import N_, t
-from dashboard.i18n.format import fmt_number, fmt_rate
+from dashboard.i18n import N_, label, t
+from dashboard.i18n.format import agency_name, fmt_date, fmt_month, fmt_number, fmt_rate
 
 FONT = {"family": "Arial, Helvetica, sans-serif", "size": 14, "color": "#222"}
 BLUE, RED, GREEN, GREY, ORANGE, PURPLE = (
@@ -111,12 +111,25 @@ def funnel_frame(stages: list[Any]) -> pl.DataFrame:
 
 def funnel_chart(funnel: pl.DataFrame) -> go.Figure:
     """Complaints → criminal case → in court → convicted → custodial, with % of complaints."""
+    counts = funnel["count"].to_list()
+    first = counts[0] if counts else 0
+    # our own text, in the locale and saying what the share is of (the overview's tiles carry
+    # shares of other populations); a stage with no cases still says "0"
+    text = [
+        t("{n} · {share} of all complaints", n=fmt_number(n), share=fmt_rate(n / first))
+        if first and i
+        else fmt_number(n)
+        for i, n in enumerate(counts)
+    ]
     fig = go.Figure(
         go.Funnel(
             y=funnel["label"].to_list(),
-            x=funnel["count"].to_list(),
+            x=counts,
             customdata=funnel["stage"].to_list(),
-            textinfo="value+percent initial",
+            text=text,
+            textinfo="text",
+            textposition=["outside" if n == 0 else "inside" for n in counts],
+            hovertemplate="%{y}: %{text}<extra></extra>",
             marker={"color": [BLUE, BLUE, ORANGE, GREEN, GREEN][: funnel.height]},
             connector={"line": {"color": GREY, "width": 1}},
         )
@@ -130,7 +143,10 @@ def funnel_chart(funnel: pl.DataFrame) -> go.Figure:
 def trend_chart(long: pl.DataFrame, indicators: list[str], labels: dict[str, str]) -> go.Figure:
     """One line per indicator over half-years (long: group, indicator, value); rates in %."""
     fig = go.Figure()
-    groups = sorted(set(long["group"].to_list()))
+    # from the first half-year with a value to the last: decades of empty half-years before the
+    # first complaint would squeeze the line into a corner
+    drawn = long.filter(pl.col("indicator").is_in(indicators) & pl.col("value").is_not_null())
+    groups = sorted(set(drawn["group"].to_list()))
     if groups:  # every half-year in the range, so a half-year without cases is a visible gap
         y0, h0 = int(groups[0][:4]), int(groups[0][-1])
         y1, h1 = int(groups[-1][:4]), int(groups[-1][-1])
@@ -167,23 +183,31 @@ def trend_chart(long: pl.DataFrame, indicators: list[str], labels: dict[str, str
 
 
 def ranked_bar(
-    df: pl.DataFrame, *, value: str = "value", label: str = "label", rate: bool = True
+    df: pl.DataFrame,
+    *,
+    value: str = "value",
+    label: str = "label",
+    rate: bool = True,
+    reference: float | None = None,
+    reference_label: str = "",
+    min_n: int = 10,
 ) -> go.Figure:
-    """Horizontal bars, highest on top; groups with an empty denominator are shown as 'no cases'."""
+    """Horizontal bars, highest on top; groups with an empty denominator are shown as 'no cases';
+    a rate over fewer than `min_n` cases is drawn pale and flagged; `reference` (the national
+    value) is a dashed line."""
     df = df.with_columns(pl.col(value).cast(pl.Float64))
     known = df.filter(pl.col(value).is_not_null()).sort(value)
     unknown = df.filter(pl.col(value).is_null())
     values = known[value].to_list()
     x = [v * 100 if rate else v for v in values]
+    dens = known["denominator"].to_list() if "denominator" in df.columns else [None] * len(x)
+    nums = known["numerator"].to_list() if "numerator" in df.columns else [None] * len(x)
+    small = [rate and d is not None and d < min_n for d in dens]
     text = [
         (fmt_rate(v) if rate else fmt_number(v, 0 if float(v).is_integer() else 2))
-        + (f"  ({n}/{d})" if rate and "numerator" in df.columns else "")
-        for v, n, d in zip(
-            values,
-            known["numerator"].to_list() if "numerator" in df.columns else x,
-            known["denominator"].to_list() if "denominator" in df.columns else x,
-            strict=True,
-        )
+        + (f"  ({fmt_number(n)}/{fmt_number(d)})" if rate and d is not None else "")
+        + ("  ⚠ " + t("fewer than {n} cases", n=min_n) if s else "")
+        for v, n, d, s in zip(values, nums, dens, small, strict=True)
     ]
     fig = go.Figure(
         go.Bar(
@@ -194,7 +218,15 @@ def ranked_bar(
             textposition="outside",
             cliponaxis=False,
             customdata=known["group"].to_list() if "group" in known.columns else None,
-            marker={"color": BLUE},
+            marker={
+                "color": [GREY if s else BLUE for s in small],
+                "pattern": {"shape": ["/" if s else "" for s in small]},
+            },
+            hoverinfo="text",
+            hovertext=[
+                f"{lbl}: {tx}" for lbl, tx in zip(known[label].to_list(), text, strict=True)
+            ],
+            showlegend=False,
         )
     )
     if unknown.height:
@@ -207,20 +239,33 @@ def ranked_bar(
                 textposition="outside",
                 cliponaxis=False,
                 showlegend=False,
+                hoverinfo="skip",
                 marker={"color": GREY},
                 customdata=unknown["group"].to_list() if "group" in unknown.columns else None,
             )
         )
-    top = max(x, default=0)
+    ref = None if reference is None else (reference * 100 if rate else reference)
+    if ref is not None:
+        fig.add_vline(
+            x=ref,
+            line_dash="dash",
+            line_color=RED,
+            annotation_text=reference_label,
+            annotation_position="top",
+            annotation_font_color=RED,
+        )
+    top = max([*x, ref or 0], default=0)
+    # a rate axis spans at least 0-10 %, so a lone 0 % or 1 % bar is not drawn as full width
+    floor = 10 if rate else 1
     fig.update_xaxes(
         ticksuffix=" %" if rate else "",
-        range=[0, (top or 1) * 1.35],
+        range=[0, max(top * 1.45, floor)],
         title=None,
     )
     fig.update_yaxes(
         categoryorder="array", categoryarray=unknown[label].to_list() + known[label].to_list()
     )
-    return _layout(fig, height=max(260, 28 * df.height + 60))
+    return _layout(fig, height=max(260, 28 * df.height + 80))
 
 
 # --- map -----------------------------------------------------------------------------------------
@@ -398,7 +443,15 @@ def trigger_chart(triggers: pl.DataFrame, labels: dict[str, str]) -> go.Figure:
             },
         )
     )
-    fig.update_xaxes(title=t("SPU cases"), rangemode="tozero")
+    top = max(df["count"].to_list(), default=0)
+    fig.update_xaxes(
+        title=t("SPU cases"),
+        rangemode="tozero",
+        tickformat="d",  # counts of cases: whole numbers only
+        dtick=max(1, -(-top // 5)),
+        range=[0, max(top * 1.25, 1)],
+    )
+    fig.update_traces(hovertemplate="%{y}: %{x}<extra></extra>")
     return _layout(fig, height=300)
 
 
@@ -441,9 +494,13 @@ def stagnation_chart(open_cases: pl.DataFrame) -> go.Figure:
             cliponaxis=False,
             customdata=labels,
             marker={"color": [GREY, ORANGE, RED, "#7b1d12"]},
+            hovertemplate="%{x}: %{y}<extra></extra>",
         )
     )
-    fig.update_yaxes(title=t("Open cases"), rangemode="tozero")
+    top = max(counts, default=0)
+    fig.update_yaxes(
+        title=t("Open cases"), rangemode="tozero", tickformat="d", dtick=max(1, -(-top // 5))
+    )
     fig.update_xaxes(title=t("Days since the last authority action"), type="category")
     return _layout(fig, height=320)
 
@@ -531,7 +588,7 @@ def timeline_chart(
             list(AGENCIES).index(a) if a in AGENCIES else 99,
         ),
     )
-    lane_text = {a: f"{a} ({AGENCY_FAMILY.get(a, 'other')})" for a in lanes}
+    lane_text = {a: agency_name(a) for a in lanes}
     fig = go.Figure()
 
     actions = ev.filter(pl.col("event_type").is_in(list(AUTHORITY_ACTIONS)))
@@ -567,9 +624,9 @@ def timeline_chart(
         _, symbol, colour = _marker(ev["event_type"][idx[0]])
         part = ev[idx]
         hover = [
-            f"{seq}. {labels.get(et, et)}<br>{d} · {ag}"
-            + (f" → {to}" if to else "")
-            + (f"<br>{det}" if det else "")
+            f"{seq}. {labels.get(et, et)}<br>{fmt_date(d)} · {agency_name(ag)}"
+            + (f" → {agency_name(to)}" if to else "")
+            + (f"<br>{label('detail', det)}" if det else "")
             for seq, et, d, ag, to, det in zip(
                 part["seq"].to_list(),
                 part["event_type"].to_list(),
@@ -604,7 +661,15 @@ def timeline_chart(
         )
     pad = timedelta(days=20)
     xs = [complaint_on, *ev["on"].drop_nulls().to_list()] + ([as_of] if is_open else [])
-    fig.update_xaxes(range=[min(xs) - pad, max(xs) + pad], title=None, type="date")
+    lo, hi = min(xs) - pad, max(xs) + pad
+    ticks = month_ticks(lo, hi)
+    fig.update_xaxes(
+        range=[lo, hi],
+        title=None,
+        type="date",
+        tickvals=ticks,
+        ticktext=[fmt_month(d) for d in ticks],  # plotly's own month names are English
+    )
     fig.update_yaxes(
         categoryorder="array",
         categoryarray=[lane_text[a] for a in lanes][::-1],
@@ -612,6 +677,25 @@ def timeline_chart(
         type="category",
     )
     return _layout(fig, height=max(300, 60 * len(lanes) + 140))
+
+
+def month_ticks(lo: date, hi: date, most: int = 8) -> list[date]:
+    """First days of months within [lo, hi], every 1, 2, 3, 6, 12 ... months (calendar-aligned),
+    at most about `most` of them.
+
+    >>> [d.isoformat() for d in month_ticks(date(2020, 1, 10), date(2020, 5, 1))]
+    ['2020-02-01', '2020-03-01', '2020-04-01', '2020-05-01']
+    """
+    months = (hi.year - lo.year) * 12 + hi.month - lo.month + 1
+    step = next((s for s in (1, 2, 3, 6, 12, 24, 60) if months / s <= most), 120)
+    out: list[date] = []
+    y, m = lo.year, lo.month
+    while (y, m) <= (hi.year, hi.month):
+        d = date(y, m, 1)
+        if d >= lo and (y * 12 + m - 1) % step == 0:
+            out.append(d)
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
 
 
 def labels_of(pairs: dict[str, str] | Any) -> dict[str, str]:

@@ -60,7 +60,7 @@ create, reset, mail, active = st.tabs(
     [t("New account"), t("Reset password"), t("E-mail"), t("Deactivate")]
 )
 
-with create, st.form("acc_create", clear_on_submit=True):
+with create, st.form("acc_create", clear_on_submit=True, enter_to_submit=False):
     username = st.text_input(t("Username"), key="acc_new_username")
     full_name = st.text_input(t("Full name"), key="acc_new_full_name")
     # least privilege first: a slip of the hand must not make a secretariat account
@@ -95,7 +95,7 @@ with create, st.form("acc_create", clear_on_submit=True):
             done=t("Account {user} created.", user=username.strip().lower()),
         )
 
-with reset, st.form("acc_reset", clear_on_submit=True):
+with reset, st.form("acc_reset", clear_on_submit=True, enter_to_submit=False):
     who = st.selectbox(t("Account"), names, key="acc_reset_user")
     new = st.text_input(t("New password"), type="password", key="acc_reset_password")
     st.caption(t("Also lifts a lockout after failed sign-ins, and signs the account out."))
@@ -108,7 +108,7 @@ with reset, st.form("acc_reset", clear_on_submit=True):
             done=t("New password set for {user}.", user=who),
         )
 
-with mail, st.form("acc_mail"):
+with mail, st.form("acc_mail", enter_to_submit=False):
     who = st.selectbox(t("Account"), names, key="acc_mail_user")
     address = st.text_input(t("E-mail"), key="acc_mail_address")
     if st.form_submit_button(t("Save the e-mail address")) and who:

@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard.accounts import audit
 from dashboard.i18n import t
 from dashboard.ui.auth import require_page
-from dashboard.ui.controls import page_header
+from dashboard.ui.controls import date_format, page_header
 from dashboard.ui.loaders import engine
 
 principal = require_page("read_audit")
@@ -35,7 +35,7 @@ entity = c.selectbox(
 )
 today = date.today()
 period = d.date_input(
-    t("Dates"), value=(today - timedelta(days=30), today), key="audit_dates", format="YYYY-MM-DD"
+    t("Dates"), value=(today - timedelta(days=30), today), key="audit_dates", format=date_format()
 )
 entity_id = st.text_input(t("Entity reference (e.g. a case or account)"), key="audit_entity_id")
 start, end = (

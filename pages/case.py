@@ -8,7 +8,7 @@ from dashboard.accounts.roles import can
 from dashboard.data.casefile import CaseNotFound, case_file
 from dashboard.data.contract import imputed_date
 from dashboard.engine.methodology import DOCKET_TEXTS, metric_meaning
-from dashboard.i18n import label, labels, region_name, t
+from dashboard.i18n import here, label, labels, region_name, t
 from dashboard.i18n.format import fmt_date
 from dashboard.ui.auth import require_page
 from dashboard.ui.controls import page_header, sidebar_controls
@@ -100,9 +100,11 @@ with right:
     if not reasons:
         st.success(t("No docket rule fires for this case."))
     for r in reasons:
-        st.markdown(f"- **{r}**: {t(DOCKET_TEXTS.get(r, ''))}")
+        st.markdown(f"- **{label('docket_rule', r)}**: {t(DOCKET_TEXTS.get(r, ''))}")
 with st.expander(t("Events"), expanded=False):
     events_view, events_columns = labelled_table(
-        known.with_columns(pl.col("event_date").map_elements(fmt_date, return_dtype=pl.String))
+        known.with_columns(
+            pl.col("event_date").map_elements(here(fmt_date), return_dtype=pl.String)
+        )
     )
     st.dataframe(events_view, hide_index=True, key="case_events", column_config=events_columns)

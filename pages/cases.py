@@ -55,21 +55,38 @@ query = st.text_input(
 )
 f1, f2, f3, f4, f5, f6 = st.columns(6)
 regs = f1.multiselect(
-    t("Region"), list(region_codes()), key="cases_region", format_func=region_name
+    t("Region"),
+    list(region_codes()),
+    key="cases_region",
+    format_func=region_name,
+    placeholder=t("All"),
 )
 ags = f2.multiselect(
-    t("Accused agency"), list(AGENCY_CODES), key="cases_agency", format_func=vocab_format("agency")
+    t("Accused agency"),
+    list(AGENCY_CODES),
+    key="cases_agency",
+    format_func=vocab_format("agency"),
+    placeholder=t("All"),
 )
-states = f3.multiselect(t("State"), STATES, key="cases_state", format_func=vocab_format("state"))
+states = f3.multiselect(
+    t("State"), STATES, key="cases_state", format_func=vocab_format("state"), placeholder=t("All")
+)
 chans = f4.multiselect(
     t("Channel"),
     list(COMPLAINT_CHANNEL),
     key="cases_channel",
     format_func=vocab_format("complaint_channel"),
+    placeholder=t("All"),
 )
-harms = f5.multiselect(t("Harm"), list(HARM), key="cases_harm", format_func=vocab_format("harm"))
+harms = f5.multiselect(
+    t("Harm"), list(HARM), key="cases_harm", format_func=vocab_format("harm"), placeholder=t("All")
+)
 flags = f6.multiselect(
-    t("Flags"), list(FLAGS), key="cases_flags", format_func=FLAG_LABELS.__getitem__
+    t("Flags"),
+    list(FLAGS),
+    key="cases_flags",
+    format_func=FLAG_LABELS.__getitem__,
+    placeholder=t("All"),
 )
 
 for col, chosen in (("region", regs), ("accused_agency", ags), ("state", states)):

@@ -7,10 +7,16 @@ import streamlit as st
 from dashboard import committee
 from dashboard.accounts.roles import can
 from dashboard.i18n import label, t
-from dashboard.i18n.format import fmt_date
+from dashboard.i18n.format import agency_name, fmt_date
 from dashboard.reports.pack import CASE_FACTS, fmt_fact
 from dashboard.ui.auth import require_page
-from dashboard.ui.committee import docket_edit_forms, run_write, session_picker
+from dashboard.ui.committee import (
+    docket_columns,
+    docket_edit_forms,
+    docket_view,
+    run_write,
+    session_picker,
+)
 from dashboard.ui.controls import page_header
 from dashboard.ui.drilldown import open_case
 from dashboard.ui.loaders import engine
@@ -29,38 +35,17 @@ docket = committee.docket_frame(
     engine=eng, principal=principal, session_id=session_id, include_removed=show_removed
 )
 st.dataframe(
-    docket.with_columns(
-        pl.col("reasons").map_elements(
-            lambda rs: ", ".join(label("docket_rule", r) for r in rs), return_dtype=pl.String
-        )
-    ).select(
-        "case_id",
-        "victim_name",
-        "score",
-        "reasons",
-        "origin",
-        "included",
-        "manual_reason",
-        "region",
-        "accused_agency",
-        "harm",
-        "comments",
-    ),
+    docket_view(docket),
     hide_index=True,
     key="docket_table",
-    column_config={
-        "case_id": t("Case"),
-        "victim_name": t("Victim (public)"),
-        "score": t("Priority"),
-        "reasons": t("Why"),
-        "origin": t("Origin"),
-        "included": t("On the docket"),
-        "manual_reason": t("Reason for the change"),
-        "region": t("Region"),
-        "accused_agency": t("Accused agency"),
-        "harm": t("Harm"),
-        "comments": t("Comments"),
-    },
+    column_config=docket_columns(),
+)
+st.caption(
+    t(
+        "Priority: the sum of the weights of the docket rules that fire for the case (see "
+        "Methodology); the highest first. Cases added by hand have no score and always show the "
+        "reason given. Click a case to open its file."
+    )
 )
 
 if can(principal, "manage_sessions"):
@@ -78,23 +63,23 @@ facts = snap.case_metrics.get(case_id)
 if facts:
     st.caption(t("Metrics as of {as_of} (frozen with the session)", as_of=snap.as_of.isoformat()))
     shown = [k for k in CASE_FACTS if k in facts]
-    st.dataframe(
+    st.table(
         pl.DataFrame(
             {
-                "metric": [label("metric", k) for k in shown],
-                "value": [fmt_fact(k, facts[k]) for k in shown],
+                t("Metric"): [label("metric", k) for k in shown],
+                t("Value"): [fmt_fact(k, facts[k]) for k in shown],
             }
         ),
         hide_index=True,
-        key="docket_case_metrics",
     )
 events = committee.case_timeline(engine=eng, principal=principal, case_id=case_id)
 st.markdown(t("**Timeline**"))
 for e in events.iter_rows(named=True):
-    arrow = f" → {e['to_agency']}" if e["to_agency"] else ""
+    arrow = f" → {agency_name(e['to_agency'])}" if e["to_agency"] else ""
     detail = f" ({label('detail', e['detail'])})" if e["detail"] else ""
     st.markdown(
-        f"- {fmt_date(e['event_date'])} · {label('event_type', e['event_type'])}{detail} · {e['agency']}{arrow}"
+        f"- {fmt_date(e['event_date'])} · {label('event_type', e['event_type'])}{detail} · "
+        f"{agency_name(e['agency'])}{arrow}"
     )
 
 st.markdown(t("**Comments**"))
@@ -103,7 +88,7 @@ for c in committee.comments_frame(
 ).iter_rows(named=True):
     st.markdown(f"*{plain(c['author'])}, {c['created_at']:%Y-%m-%d %H:%M}:* {plain(c['text'])}")
 if can(principal, "comment_docket"):
-    with st.form("docket_comment"):
+    with st.form("docket_comment", enter_to_submit=False):
         st.text_area(t("Your comment"), key="docket_comment_text")
         if st.form_submit_button(t("Add comment"), key="docket_comment_submit") and run_write(
             committee.add_comment,

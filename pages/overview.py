@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard import charts
 from dashboard.engine.indicators import HEADLINE, is_rate
 from dashboard.engine.indicators import funnel as indicator_funnel
-from dashboard.i18n import t
+from dashboard.i18n import format_date, t
 from dashboard.i18n.format import indicator_title
 from dashboard.ui.auth import require_page
 from dashboard.ui.controls import (
@@ -66,7 +66,12 @@ with right:
 
 st.subheader(t("Trends per half-year"))
 chosen = st.multiselect(
-    t("Indicators"), RATES, default=RATES[:4], key="ov_trend_ind", format_func=indicator_title
+    t("Indicators"),
+    RATES,
+    default=RATES[:4],
+    key="ov_trend_ind",
+    format_func=indicator_title,
+    placeholder=t("Choose indicators"),
 )
 trend = load_breakdown(
     c.version, c.as_of, c.start.replace(year=1900), c.end, "half_year", c.regions, c.agencies
@@ -75,4 +80,11 @@ st.plotly_chart(
     chart(charts.trend_chart, trend, chosen, {n: indicator_title(n) for n in chosen}),
     key="ov_trend",
     width="stretch",
+)
+st.caption(
+    t(
+        "Each point is the cohort of complaints lodged in that half-year, as known on {as_of}: "
+        "recent cohorts have had less time to reach a criminal case or a court.",
+        as_of=format_date(c.as_of),
+    )
 )

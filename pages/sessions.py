@@ -2,13 +2,14 @@
 
 from functools import partial
 
+import polars as pl
 import streamlit as st
 
 from dashboard import committee
 from dashboard.accounts.roles import can
 from dashboard.engine.indicators import SESSION_FIGURES
-from dashboard.i18n import t
-from dashboard.i18n.format import fmt_figure, indicator_title
+from dashboard.i18n import format_date, format_datetime, here, t
+from dashboard.i18n.format import fmt_figure, fmt_period, indicator_title
 from dashboard.reports import pack
 from dashboard.ui.auth import require_page
 from dashboard.ui.committee import (
@@ -31,7 +32,15 @@ frame = sessions(principal)
 if not frame.is_empty():
     st.dataframe(
         frame.select(
-            "session_date", "title", "period", "status", "docket_cases", "recommendations"
+            pl.col("session_date").map_elements(here(format_date), return_dtype=pl.String),
+            "title",
+            pl.col("period").map_elements(here(fmt_period), return_dtype=pl.String),
+            pl.col("status").replace_strict(
+                {k: t(v) for k, v in committee.SESSION_STATUS_LABELS.items()},
+                default=pl.col("status"),
+            ),
+            "docket_cases",
+            "recommendations",
         ),
         hide_index=True,
         key="sessions_table",
@@ -79,9 +88,16 @@ snap = committee.session_snapshot(engine=engine(), principal=principal, session_
 st.markdown(
     t(
         "**Frozen figures** for {period}, as of {as_of} (taken {taken}); later imports do not change them.",
-        period=sess.period,
-        as_of=sess.as_of.isoformat(),
-        taken=snap.taken_at.strftime("%Y-%m-%d %H:%M") if snap.taken_at else "—",
+        period=fmt_period(sess.period),
+        as_of=format_date(sess.as_of),
+        taken=format_datetime(snap.taken_at) if snap.taken_at else "—",
+    )
+)
+st.caption(
+    t(
+        "The public page and the overview show the same half-year as of today: they also count "
+        "what happened after {as_of}, so their figures can differ from these.",
+        as_of=format_date(sess.as_of),
     )
 )
 figs = snap.indicators

@@ -112,10 +112,82 @@ def test_timeline_lanes_markers_and_idle_gaps() -> None:
         ev, complaint_on=date(2020, 1, 5), as_of=date(2021, 1, 1), is_open=True
     )
     lanes = set(fig.layout.yaxis.categoryarray)
-    assert lanes == {"MVD_IID (MVD)", "PROS_REGIONAL (prosecution)", "PROS_LOCAL (prosecution)"}
+    assert lanes == {
+        "MVD internal security",
+        "Regional prosecutor's office",
+        "City or district prosecutor's office",
+    }
+    hovers = " ".join(h for tr in fig.data if tr.hovertext for h in tr.hovertext)
+    assert "PROS_LOCAL" not in hovers and "no_crime" not in hovers
+    assert "→ MVD internal security" in hovers
     names = {tr.name for tr in fig.data if tr.name}
     assert {"Negative decision", "Reversal / case opened"} <= names
     # 2020-02-15 -> 2020-09-01 (199 days) and 2020-09-20 -> T (104 days) are idle
     gaps = [s for s in fig.layout.shapes if s.type == "rect"]
     assert len(gaps) == 2
     assert charts.idle_gaps([date(2020, 2, 15)], complaint_on=date(2020, 1, 5), as_of=None) == []
+
+
+def test_timeline_months_in_the_interface_language() -> None:
+    set_language("ru")
+    ev = pl.DataFrame(
+        {
+            "case_id": ["X"],
+            "seq": [1],
+            "event_date": ["2020-03-10"],
+            "event_type": ["screening_started"],
+            "agency": ["MVD_IID"],
+            "to_agency": [None],
+            "detail": [None],
+        },
+        schema_overrides={"to_agency": pl.String, "detail": pl.String},
+    )
+    fig = charts.timeline_chart(
+        ev, complaint_on=date(2020, 1, 5), as_of=date(2020, 6, 1), is_open=True
+    )
+    ticks = list(fig.layout.xaxis.ticktext)
+    assert ticks and all("2020" in x for x in ticks)
+    assert any("мар" in x for x in ticks) and not any("Mar" in x for x in ticks)
+    set_language("en")
+
+
+def test_ranked_bar_flags_small_n_and_draws_the_national_value() -> None:
+    df = pl.DataFrame(
+        {
+            "group": ["KZ-39", "KZ-75"],
+            "label": ["Kostanay", "Ulytau"],
+            "value": [0.0, 1.0],
+            "numerator": [0, 1],
+            "denominator": [30, 1],
+        }
+    )
+    fig = charts.ranked_bar(df, reference=0.2, reference_label="Kazakhstan: 20%")
+    text = list(fig.data[0].text)
+    assert "fewer than 10 cases" in text[1] and "fewer than" not in text[0]
+    assert [s.x0 for s in fig.layout.shapes] == [20.0]
+    alone = charts.ranked_bar(df.head(1))
+    assert alone.layout.xaxis.range[1] >= 10  # a lone 0 % is not drawn on a 0-1 % axis
+
+
+def test_counts_have_whole_ticks_and_empty_funnel_stages_say_zero() -> None:
+    triggers = charts.trigger_frame(
+        pl.DataFrame({"spu_trigger": ["lawyer", "lawyer"], "case_id": ["A", "B"]})
+    )
+    fig = charts.trigger_chart(triggers, {})
+    assert fig.layout.xaxis.tickformat == "d" and fig.layout.xaxis.dtick == 1
+    funnel = pl.DataFrame(
+        {
+            "stage": ["complaints", "criminal_case", "in_court"],
+            "label": ["Complaints", "Criminal case opened", "Sent to court"],
+            "count": [10, 4, 0],
+            "case_ids": [[], [], []],
+        },
+        schema_overrides={"case_ids": pl.List(pl.String)},
+    )
+    f = charts.funnel_chart(funnel)
+    assert list(f.data[0].text) == [
+        "10",
+        "4 · 40.0% of all complaints",
+        "0 · 0.0% of all complaints",
+    ]
+    assert list(f.data[0].textposition)[2] == "outside"

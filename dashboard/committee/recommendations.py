@@ -169,7 +169,8 @@ def create_recommendation(
                 Problem("session", N_("The session is closed; add recommendations to a later one."))
             )
         check_problems(problems)
-        issued = issued_on or sess.session_date
+        # issued at the session, or today if it is planned for later: follow-up can start now
+        issued = issued_on or min(sess.session_date, current_date())
         rec = Recommendation(
             session_id=session_id,
             kind=kind,

@@ -20,11 +20,12 @@ from dashboard.committee.common import (
     Problem,
     check_problems,
     clean_text,
+    current_date,
     save_audited,
     utc_now,
 )
 from dashboard.committee.snapshot import Snapshot, compute_snapshot, metrics_as_of
-from dashboard.data.contract import half_year_bounds
+from dashboard.data.contract import figures_date, half_year_bounds
 from dashboard.engine.indicators import SESSION_FIGURES
 from dashboard.i18n import N_
 from db.engine import session_scope
@@ -95,7 +96,9 @@ def create_session(
     period = clean_text(period)
     check_problems(_session_problems(title, session_date, period))
     start, end = half_year_bounds(period)
-    as_of = as_of or min(end, session_date)
+    # a session held before its half-year ends, or planned for later, still sees no day to
+    # come: its figures are frozen as of the period's end, the session's date or today
+    as_of = figures_date(as_of or min(end, session_date), current_date())
     if metrics is None:
         metrics = metrics_as_of(engine, as_of)
     snap = compute_snapshot(metrics, period=period, as_of=as_of, docket_size=docket_size)

@@ -413,3 +413,19 @@ def half_year_bounds(label: str) -> tuple[date, date]:
         raise ValueError(f"not a half-year label like 2015-H2: {label!r}")
     y, h = int(m[1]), int(m[2])
     return (date(y, 1, 1), date(y, 6, 30)) if h == 1 else (date(y, 7, 1), date(y, 12, 31))
+
+
+def half_year_running(label: str, today: date) -> bool:
+    """True while the half-year has not ended: its figures are incomplete.
+
+    >>> d = date(2026, 12, 2)
+    >>> half_year_running("2026-H2", d), half_year_running("2026-H1", d)
+    (True, False)
+    """
+    return half_year_bounds(label)[1] >= today
+
+
+def figures_date(end: date, today: date) -> date:
+    """The date figures of a period ending `end` are computed or frozen as of: its end, never
+    a day after today (a future date would pretend to know events not yet happened)."""
+    return min(end, today)

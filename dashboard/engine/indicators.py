@@ -120,6 +120,9 @@ class Indicator:
     #: the mask of the cases its data quality is measured over, where that is not the
     #: denominator (timely information: a decision lacking the date is outside the denominator)
     quality_population: str | None = None
+    #: which way is an improvement ("higher": more cases opened; "lower": less stagnation);
+    #: None for a figure that is neither good nor bad (the number of complaints)
+    better: Literal["higher", "lower"] | None = None
 
     @property
     def unit(self) -> Unit:
@@ -212,6 +215,7 @@ INDICATORS: dict[str, Indicator] = dict(
                 "procedural-complaint cases with a criminal case / procedural-complaint cases"
             ),
             headline=True,
+            better="higher",
         ),
         _i(
             "prompt_reclassification_rate",
@@ -228,6 +232,7 @@ INDICATORS: dict[str, Indicator] = dict(
                 "procedural-complaint cases with days_to_criminal_case ≤ 3 / procedural-complaint cases"
             ),
             needs=(*_COHORT_NEEDS, "criminal_case_date"),
+            better="higher",
         ),
         _i(
             "median_days_to_criminal_case",
@@ -241,6 +246,7 @@ INDICATORS: dict[str, Indicator] = dict(
             plain=N_("Typical wait between complaint and the opening of a criminal case."),
             formula=N_("median of days_to_criminal_case over cases with a criminal case"),
             needs=(*_COHORT_NEEDS, "criminal_case_date"),
+            better="lower",
         ),
         _i(
             "torture_qualification_rate",
@@ -255,6 +261,7 @@ INDICATORS: dict[str, Indicator] = dict(
             ),
             formula=N_("criminal cases with qualification torture / criminal cases"),
             headline=True,
+            better="higher",
         ),
         _i(
             "spu_involvement_rate",
@@ -267,6 +274,7 @@ INDICATORS: dict[str, Indicator] = dict(
             plain=N_("Share of complaints in which the Special Prosecutor's Unit took part."),
             formula=N_("cases with spu_involved / cases"),
             headline=True,
+            better="higher",
         ),
         _i(
             "spu_lead_rate",
@@ -281,6 +289,7 @@ INDICATORS: dict[str, Indicator] = dict(
             ),
             formula=N_("cases with spu_mode investigating / cases"),
             session=True,
+            better="higher",
         ),
         _i(
             "spu_reactive_share",
@@ -295,6 +304,7 @@ INDICATORS: dict[str, Indicator] = dict(
             ),
             formula=N_("SPU cases with trigger lawyer_request, court_order or media / SPU cases"),
             needs=(*_COHORT_NEEDS, "spu_trigger"),
+            better="lower",
         ),
         _i(
             "median_days_to_spu",
@@ -308,6 +318,7 @@ INDICATORS: dict[str, Indicator] = dict(
             plain=N_("Typical wait between complaint and the SPU's involvement."),
             formula=N_("median of days_to_spu over SPU cases"),
             needs=(*_COHORT_NEEDS, "spu_date"),
+            better="lower",
         ),
         _i(
             "open_cases",
@@ -331,6 +342,7 @@ INDICATORS: dict[str, Indicator] = dict(
             formula=N_("open cases with stagnation_days > 90 / open cases"),
             headline=True,
             needs=(*_COHORT_NEEDS, "action_dates"),
+            better="lower",
         ),
         _i(
             "stagnant_180",
@@ -342,6 +354,7 @@ INDICATORS: dict[str, Indicator] = dict(
             plain=N_("Open cases without action for over six months."),
             formula=N_("open cases with stagnation_days > 180 (count)"),
             needs=(*_COHORT_NEEDS, "action_dates"),
+            better="lower",
         ),
         _i(
             "stagnant_365",
@@ -353,6 +366,7 @@ INDICATORS: dict[str, Indicator] = dict(
             plain=N_("Open cases without action for over a year."),
             formula=N_("open cases with stagnation_days > 365 (count)"),
             needs=(*_COHORT_NEEDS, "action_dates"),
+            better="lower",
         ),
         _i(
             "median_stagnation_days",
@@ -366,6 +380,7 @@ INDICATORS: dict[str, Indicator] = dict(
             plain=N_("Typical time open cases have waited."),
             formula=N_("median of stagnation_days over open cases"),
             needs=(*_COHORT_NEEDS, "action_dates"),
+            better="lower",
         ),
         _i(
             "mean_reversals",
@@ -379,6 +394,7 @@ INDICATORS: dict[str, Indicator] = dict(
             numerator_agg=_C("reversals").sum().cast(pl.Int64),
             plain=N_("How often, on average, a case bounced between refusal and reopening."),
             formula=N_("mean of reversals over the cases"),
+            better="lower",
         ),
         _i(
             "pingpong_share",
@@ -391,6 +407,7 @@ INDICATORS: dict[str, Indicator] = dict(
             plain=N_("Share of cases reversed three times or more."),
             formula=N_("cases with reversals ≥ 3 / cases"),
             headline=True,
+            better="lower",
         ),
         _i(
             "same_family_share",
@@ -404,6 +421,7 @@ INDICATORS: dict[str, Indicator] = dict(
             formula=N_("cases with same_family_investigation / cases"),
             session=True,
             needs=(*_COHORT_NEEDS, "accused_agency"),
+            better="lower",
         ),
         _i("funnel.complaints", "funnel", N_("Complaints"), "cases in the cohort", "", _EVERY),
         _i(
@@ -449,6 +467,7 @@ INDICATORS: dict[str, Indicator] = dict(
             plain=N_("Share of complaints that reached a court."),
             formula=N_("cases in court / cases"),
             headline=True,
+            better="higher",
         ),
         _i(
             "timely_information_rate",
@@ -473,6 +492,7 @@ INDICATORS: dict[str, Indicator] = dict(
             headline=True,
             needs=(*_COHORT_NEEDS, "victim_informed_date"),
             quality_population="negative",
+            better="higher",
         ),
         _i(
             "evidence_dismissed_share",
@@ -489,6 +509,7 @@ INDICATORS: dict[str, Indicator] = dict(
                 "cases with medical_evidence ≠ none in state refused or terminated / cases with medical_evidence ≠ none"
             ),
             session=True,
+            better="lower",
         ),
     ]
 )

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import contextvars
 import csv
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
@@ -93,6 +93,30 @@ def reload_catalogs() -> None:
     """Forget the parsed catalogs (after `i18n update` rewrote them in a running process)."""
     _read.cache_clear()
     catalog.cache_clear()
+
+
+def here(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """`fn` for polars' `map_elements`, run in the interface language of the caller: polars
+    evaluates expressions on its own worker threads, where this run's language is not set
+    (so a label came out in the default language: Russian on a Kazakh screen).
+
+    >>> import polars as pl
+    >>> set_language("kk")
+    >>> df = pl.DataFrame({"a": ["SPU"] * 3, "b": ["SPU"] * 3})
+    >>> df.with_columns(pl.col(c).map_elements(here(lambda v: get_language()),
+    ...     return_dtype=pl.String) for c in "ab").row(0)
+    ('kk', 'kk')
+    """
+    lang = get_language()
+
+    def run(value: Any) -> Any:
+        token = _current.set(lang)
+        try:
+            return fn(value)
+        finally:
+            _current.reset(token)
+
+    return run
 
 
 def t(msgid: str, /, **kwargs: object) -> str:

@@ -9,11 +9,22 @@ Pure functions, no Streamlit: the screen and the session pack print the same tex
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from dashboard.data.contract import ImpreciseDate
-from dashboard.engine.indicators import INDICATORS, unit_of
-from dashboard.i18n import format_date, format_number, format_percent, label, t
+from babel.dates import format_skeleton
+
+from dashboard.data.contract import ImpreciseDate, half_year_bounds, half_year_running
+from dashboard.engine.indicators import INDICATORS, PUBLIC_MIN_DENOMINATOR, unit_of
+from dashboard.i18n import (
+    babel_locale,
+    format_date,
+    format_number,
+    format_percent,
+    label,
+    t,
+)
 
 
 def agency_name(code: str) -> str:
@@ -77,6 +88,41 @@ def fmt_date(text: str | None) -> str:
     return d.text if d.precision == "day" else format_date(d)
 
 
+def fmt_period(label: str, today: date | None = None) -> str:
+    """A half-year label, marked while it is still running: '2026-H2 (incomplete: until
+    31.12.2026)'; a finished half-year as is."""
+    today = today or date.today()
+    if not half_year_running(label, today):
+        return label
+    return t(
+        "{period} (incomplete: runs until {end})",
+        period=label,
+        end=format_date(half_year_bounds(label)[1]),
+    )
+
+
+def fmt_date_words(text: str | None) -> str:
+    """A contract date for print, its precision said in words: '03.07.2012', 'июль 2012 г.
+    (день не известен)', '2012 (месяц не известен)'; '' if missing."""
+    if not text:
+        return ""
+    try:
+        d = ImpreciseDate.parse(text)
+    except ValueError:
+        return text
+    if d.precision == "day":
+        return format_date(d.start)
+    if d.precision == "month":
+        month = format_skeleton("yMMMM", d.start, locale=babel_locale())
+        return t("{month} (day not known)", month=month)
+    return t("{year} (month not known)", year=d.start.year)
+
+
+def fmt_month(d: date) -> str:
+    """A month for a chart's axis, in the interface language: 'июль 2012 г.', 'Jul 2012'."""
+    return format_skeleton("yMMM", d, locale=babel_locale())
+
+
 def indicator_title(name: str) -> str:
     """The indicator's title (the registry's msgid) in the interface language."""
     ind = INDICATORS.get(name)
@@ -84,8 +130,63 @@ def indicator_title(name: str) -> str:
 
 
 def indicator_help(name: str) -> str:
-    """What the figure tells, and its formula, for a tooltip."""
+    """What the figure tells, in plain words, for a tooltip (the formula, in the data's field
+    names, is on the Methodology page's section for analysts)."""
     ind = INDICATORS.get(name)
     if ind is None or not ind.plain:
         return ""
-    return f"{t(ind.plain)}\n\n{t(ind.formula)}"
+    return f"{t(ind.plain)}\n\n{t('How it is computed: see the Methodology page.')}"
+
+
+@dataclass(frozen=True)
+class Change:
+    """A figure's change against an earlier value, for a tile: the signed difference in the
+    locale, whether it went up (1), down (-1) or not at all (0), and what that means."""
+
+    text: str
+    direction: int
+    #: "better", "worse" or "" (no change, or a figure that is neither good nor bad)
+    verdict: str
+    previous: str
+
+
+def fmt_change(name: str, now: Any, before: Any) -> Change | None:
+    """The change of indicator `name` from `before` to `now` (None if either is missing).
+
+    >>> from dashboard.i18n import set_language
+    >>> set_language("ru"); c = fmt_change("stagnant_share", 0.25, 0.2)
+    >>> c.text, c.verdict, c.previous
+    ('+5,0 п. п.', 'worse', '20,0\xa0%')
+    """
+    if not isinstance(now, int | float) or not isinstance(before, int | float):
+        return None
+    diff = now - before
+    direction = (diff > 0) - (diff < 0)
+    unit = unit_of(name)
+    if direction == 0:
+        text = t("no change")
+    elif unit == "share":
+        text = t("{d} pp", d=_signed(diff * 100, 1))
+    elif unit == "days":
+        text = t("{n} days", n=_signed(diff, 0))
+    else:
+        text = _signed(diff, 2 if unit == "mean" else 0)
+    ind = INDICATORS.get(name)
+    better = ind.better if ind else None
+    verdict = ""
+    if direction and better:
+        verdict = "better" if (direction > 0) == (better == "higher") else "worse"
+    return Change(text, direction, verdict, fmt_figure(name, before))
+
+
+def _signed(value: float, digits: int) -> str:
+    sign = "+" if value > 0 else "−" if value < 0 else ""
+    return sign + fmt_number(abs(value), digits)
+
+
+def fmt_share_of(numerator: int | None, denominator: int | None) -> str:
+    """A rate's size: '3 of 12 cases', and '(fewer than 10 cases: read with care)' when small."""
+    text = t("{n} of {d} cases", n=fmt_number(numerator or 0), d=fmt_number(denominator or 0))
+    if denominator is not None and denominator < PUBLIC_MIN_DENOMINATOR:
+        text += " · " + t("fewer than {n} cases: read with care", n=PUBLIC_MIN_DENOMINATOR)
+    return text

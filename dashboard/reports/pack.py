@@ -32,12 +32,19 @@ from dashboard.accounts.roles import Principal, can, require
 from dashboard.committee import accountability as acc
 from dashboard.committee.notes import notes_frame
 from dashboard.data import store
-from dashboard.data.contract import ImpreciseDate, half_year_bounds
+from dashboard.data.contract import half_year_bounds
 from dashboard.engine.indicators import SESSION_FIGURES
 from dashboard.engine.metrics import case_metrics
 from dashboard.engine.quality import Quality, shares, with_gaps
-from dashboard.i18n import N_, format_date, label, region_name, t
-from dashboard.i18n.format import fmt_figure, fmt_rate, indicator_title
+from dashboard.i18n import N_, format_date, format_datetime, label, region_name, t
+from dashboard.i18n.format import (
+    agency_name,
+    fmt_date_words,
+    fmt_figure,
+    fmt_number,
+    fmt_rate,
+    indicator_title,
+)
 from db.engine import session_scope
 from db.models import Case, CommitteeSession, Event
 
@@ -72,6 +79,8 @@ SECTION_RECS = N_("Open recommendations and their follow-up")
 SECTION_CARRIED = N_(
     "Carried forward from earlier sessions (both histories since the last session)"
 )
+SECTION_REMOVED = N_("Removed from the docket")
+CONFIDENTIAL = N_("Confidential — committee members only")
 
 _FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 _SYSTEM_FONTS = Path("/usr/share/fonts/truetype/dejavu")
@@ -170,6 +179,8 @@ class PackData:
     recommendations: list[PackRecommendation]
     notes: list[str] = field(default_factory=list)
     context_notes: list[PackNote] = field(default_factory=list)
+    #: (case_id, reason) of the cases the secretariat took off the docket
+    removed: list[tuple[str, str]] = field(default_factory=list)
 
 
 def pack_data(
@@ -205,7 +216,14 @@ def pack_data(
         .iter_rows(named=True)
     ]
     known_on = min(sess.session_date, today)
-    docket = committee.docket_frame(engine=engine, principal=principal, session_id=session_id)
+    docket = committee.docket_frame(
+        engine=engine, principal=principal, session_id=session_id, include_removed=True
+    )
+    removed = [
+        (r["case_id"], r["manual_reason"] or "")
+        for r in docket.filter(~docket["included"]).iter_rows(named=True)
+    ]
+    docket = docket.filter(docket["included"])
     case_metrics = snap.case_metrics
     cases: list[PackCase] = []
     narrative = can(principal, "view_case_narrative")
@@ -293,6 +311,7 @@ def pack_data(
         docket=cases,
         recommendations=recs,
         context_notes=context_notes,
+        removed=removed,
     )
 
 
@@ -321,15 +340,6 @@ def _quality_cell(q: Quality | None) -> str:
 # --- formatting ------------------------------------------------------------------------------
 
 
-def _fmt_date(text: str | None) -> str:
-    if not text:
-        return ""
-    try:
-        return ImpreciseDate.parse(text).display()
-    except ValueError:
-        return text
-
-
 def fmt_fact(name: str, value: Any) -> str:
     if name in ("state", "qualification") and isinstance(value, str):
         return label(name, value)
@@ -337,8 +347,8 @@ def fmt_fact(name: str, value: Any) -> str:
         return "—"
     if isinstance(value, bool):
         return t("yes") if value else t("no")
-    if isinstance(value, float):
-        return f"{value:.0f}"
+    if isinstance(value, int | float):
+        return fmt_number(value)
     return str(value)
 
 
@@ -355,9 +365,29 @@ def font_path(style: str = "") -> Path:
     return Path(str(resources.files("dashboard.resources").joinpath(f"fonts/{name}")))
 
 
+class _PackPDF(FPDF):
+    """A4 pages that each say they are confidential and carry 'page N of M'."""
+
+    def header(self) -> None:
+        self.set_font("DejaVu", "B", 8)
+        self.set_text_color(150, 0, 0)
+        self.cell(0, 5, t(CONFIDENTIAL), align="R", new_x="LMARGIN", new_y="NEXT")
+        self.set_text_color(0, 0, 0)
+        self.set_font("DejaVu", "", 10)
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font("DejaVu", "", 8)
+        self.set_text_color(90, 90, 90)
+        self.cell(0, 5, t(CONFIDENTIAL), align="L")
+        self.set_x(self.l_margin)
+        self.cell(0, 5, t("Page {n} of {total}", n=self.page_no(), total="{nb}"), align="R")
+        self.set_text_color(0, 0, 0)
+
+
 def _pdf() -> Any:
 
-    pdf = FPDF(orientation="P", unit="mm", format="A4")
+    pdf = _PackPDF(orientation="P", unit="mm", format="A4")
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.set_margins(15, 15, 15)
     for style in _FONT_FILES:
@@ -385,11 +415,15 @@ def _heading(
     space: float,
     last_y: float,
     rgb: tuple[int, int, int] = (0, 0, 0),
+    section: bool = False,
 ) -> None:
     """A bold heading after `space` mm, on a new page when it would start below `last_y` mm
-    (never alone at the foot of a page); the body font follows it."""
+    (never alone at the foot of a page); the body font follows it. A `section` heading is an
+    entry of the contents and of the PDF's outline."""
     if pdf.get_y() > last_y:
         pdf.add_page()
+    if section:
+        pdf.start_section(text)  # an entry of the contents and of the PDF's outline
     pdf.ln(space)
     pdf.set_font("DejaVu", "B", size)
     pdf.set_text_color(*rgb)
@@ -399,7 +433,7 @@ def _heading(
 
 
 def _h2(pdf: Any, text: str) -> None:
-    _heading(pdf, text, size=13, height=7, space=3, last_y=250, rgb=_SECTION_RGB)
+    _heading(pdf, text, size=13, height=7, space=3, last_y=250, rgb=_SECTION_RGB, section=True)
     pdf.set_draw_color(*_SECTION_RGB)
     pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
     pdf.ln(2)
@@ -528,6 +562,16 @@ def _line_chart(
     pdf.set_font("DejaVu", "", 10)
 
 
+def _contents(pdf: Any, outline: Sequence[Any]) -> None:
+    """The contents list: each section with its page number."""
+    pdf.set_font("DejaVu", "B", 12)
+    pdf.cell(0, 7, t("Contents"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "", 10)
+    for entry in outline:
+        pdf.cell(160, 6, entry.name)
+        pdf.cell(0, 6, str(entry.page_number), align="R", new_x="LMARGIN", new_y="NEXT")
+
+
 def render_pdf(data: PackData) -> bytes:
     """The session pack as PDF bytes (pure: data in, bytes out)."""
     pdf = _pdf()
@@ -541,7 +585,7 @@ def render_pdf(data: PackData) -> bytes:
         pdf,
         t(
             "Session date: {date}. Half-year under review: {period}. Status: {status}.",
-            date=data.session_date.isoformat(),
+            date=format_date(data.session_date),
             period=data.period,
             status=t(committee.SESSION_STATUS_LABELS.get(data.status, data.status)),
         ),
@@ -553,9 +597,9 @@ def render_pdf(data: PackData) -> bytes:
         t(
             "Figures frozen when the session was created ({taken}), as of {as_of}; "
             "later imports do not change them. Case timelines show the events known on {known}.",
-            taken=(data.snapshot_taken_at or "")[:16].replace("T", " "),
-            as_of=data.as_of.isoformat(),
-            known=data.events_known_on.isoformat(),
+            taken=_taken(data.snapshot_taken_at),
+            as_of=format_date(data.as_of),
+            known=format_date(data.events_known_on),
         ),
         size=9,
     )
@@ -563,11 +607,14 @@ def render_pdf(data: PackData) -> bytes:
         pdf,
         t(
             "Prepared {at} by {who}. Restricted: for committee members only.",
-            at=data.generated_at.strftime("%Y-%m-%d %H:%M UTC"),
+            at=format_datetime(data.generated_at) + " UTC",
             who=data.generated_by,
         ),
         size=8,
     )
+
+    pdf.ln(2)
+    pdf.insert_toc_placeholder(_contents, pages=1, allow_extra_pages=True)
 
     _h2(pdf, "1. " + t(SECTION_HEADLINE))
     if data.headline:
@@ -639,6 +686,14 @@ def render_pdf(data: PackData) -> bytes:
         _para(pdf, t("No cases on the docket."))
     for c in data.docket:
         _docket_case(pdf, c)
+    if data.removed:
+        _h3(pdf, t(SECTION_REMOVED))
+        _table(
+            pdf,
+            [t("Case"), t("Reason for the change")],
+            [[case_id, reason] for case_id, reason in data.removed],
+            (40, 140),
+        )
 
     _h2(pdf, "4. " + t(SECTION_RECS))
     if not data.recommendations:
@@ -665,6 +720,16 @@ def _since(history: list[dict[str, Any]], since: date | None) -> list[dict[str, 
     return [h for h in history if since is None or h["status_date"] > since]
 
 
+def _taken(iso: str | None) -> str:
+    """The snapshot's moment (ISO text in UTC) in the locale."""
+    if not iso:
+        return ""
+    try:
+        return format_datetime(datetime.fromisoformat(iso)) + " UTC"
+    except ValueError:
+        return iso
+
+
 def _num(v: Any) -> float | None:
     return committee.as_float(v)
 
@@ -676,10 +741,10 @@ def _docket_case(pdf: Any, c: PackCase) -> None:
         pdf,
         t(
             "Region {region}; accused: {agency}; harm: {harm}; complaint {date}.",
-            region=c.region,
-            agency=label("agency", c.accused_agency),
+            region=region_name(c.region),
+            agency=agency_name(c.accused_agency),
             harm=label("harm", c.harm),
-            date=_fmt_date(c.complaint_date),
+            date=fmt_date_words(c.complaint_date),
         ),
         size=9,
     )
@@ -690,7 +755,7 @@ def _docket_case(pdf: Any, c: PackCase) -> None:
             pdf,
             t(
                 "Suggested, priority {score}: {reasons}",
-                score=f"{c.score:g}",
+                score=fmt_number(c.score, 0 if float(c.score).is_integer() else 1),
                 reasons="; ".join(label("docket_rule", r) for r in c.reasons) or "—",
             ),
             size=9,
@@ -709,9 +774,10 @@ def _docket_case(pdf: Any, c: PackCase) -> None:
             [t("Date"), t("Event"), t("Body"), t("Detail")],
             [
                 [
-                    _fmt_date(e.date),
+                    fmt_date_words(e.date),
                     label("event_type", e.event_type),
-                    e.agency + (f" → {e.to_agency}" if e.to_agency else ""),
+                    agency_name(e.agency)
+                    + (f" → {agency_name(e.to_agency)}" if e.to_agency else ""),
                     label("detail", e.detail),
                 ]
                 for e in c.events
@@ -724,10 +790,14 @@ def _docket_case(pdf: Any, c: PackCase) -> None:
 
 def _recommendation(pdf: Any, r: PackRecommendation) -> None:
     kind = t(committee.KIND_LABELS.get(r.kind, r.kind))
-    head = f"#{r.id} · {kind}" + (f" · {r.case_id}" if r.case_id else "") + f" · {r.addressee}"
+    head = (
+        f"#{r.id} · {kind}"
+        + (f" · {r.case_id}" if r.case_id else "")
+        + f" · {agency_name(r.addressee)}"
+    )
     _h3(pdf, head)
     _para(pdf, r.text)
-    due = r.due_date.isoformat() if r.due_date else "—"
+    due = format_date(r.due_date) if r.due_date else "—"
     line = t(
         "Session: {session}. Due: {due}. Status: {status}.",
         session=r.session,
@@ -772,7 +842,7 @@ def _recommendation(pdf: Any, r: PackRecommendation) -> None:
             [t("Date"), t("Status"), t("Evidence"), t("Recorded by")],
             [
                 [
-                    h["status_date"].isoformat() if h["status_date"] else "",
+                    format_date(h["status_date"]) if h["status_date"] else "",
                     t(committee.STATUS_LABELS.get(h["status"], h["status"])),
                     h["evidence"] or "",
                     h["recorded_by"],

@@ -12,10 +12,10 @@ import streamlit as st
 from dashboard import committee
 from dashboard.accounts.roles import Principal, can
 from dashboard.data.contract import AGENCY_CODES, region_codes
-from dashboard.i18n import N_, format_date, label, region_name, t
-from dashboard.i18n.format import fmt_figure, indicator_title
+from dashboard.i18n import N_, format_date, here, label, region_name, t
+from dashboard.i18n.format import fmt_figure, fmt_period, indicator_title
 from dashboard.ui import address
-from dashboard.ui.controls import last_complete_half_year
+from dashboard.ui.controls import date_format, last_complete_half_year, period_options
 from dashboard.ui.loaders import (
     UNPUBLISHABLE,
     data_version,
@@ -24,6 +24,7 @@ from dashboard.ui.loaders import (
     load_publication,
 )
 from dashboard.ui.public import public_metric
+from dashboard.ui.tables import case_link_column, with_case_links
 from dashboard.ui.text import plain
 
 #: the session chosen on any committee page (shared by sessions, docket, recommendations)
@@ -87,7 +88,7 @@ def sessions(principal: Principal) -> pl.DataFrame:
 
 def session_label(row: dict[str, Any]) -> str:
     status = t(committee.SESSION_STATUS_LABELS.get(row["status"], row["status"]))
-    return f"{row['session_date']} · {row['title']} ({row['period']}, {status})"
+    return f"{format_date(row['session_date'])} · {row['title']} ({fmt_period(row['period'])}, {status})"
 
 
 def session_picker(principal: Principal, *, key: str) -> int:
@@ -133,17 +134,27 @@ def keep(key: str, default: Any) -> None:
 def new_session_form(principal: Principal, *, expanded: bool) -> None:
     """The secretariat's form for a new session; freezes the figures on save."""
 
+    today = date.today()
+    periods = period_options(data_version(), today)
     with st.expander(t("New session"), expanded=expanded):
-        keep("new_session_period", last_complete_half_year(date.today()))
-        with st.form("new_session", clear_on_submit=False):
+        last = last_complete_half_year(today)
+        keep("new_session_period", last if last in periods else periods[0])
+        with st.form("new_session", clear_on_submit=False, enter_to_submit=False):
             st.text_input(
                 t("Title"), key="new_session_title", placeholder=t("e.g. Spring session 2016")
             )
-            st.date_input(t("Session date"), key="new_session_date", value=date.today())
-            st.text_input(
+            st.date_input(
+                t("Session date"), key="new_session_date", value=today, format=date_format()
+            )
+            st.selectbox(
                 t("Half-year under review"),
+                periods,
                 key="new_session_period",
-                help=t("Like 2015-H2 (July–December 2015). Its figures are frozen when you save."),
+                format_func=lambda p: fmt_period(p, today),
+                help=t(
+                    "Its figures are frozen when you save: as of the half-year's end, or as of "
+                    "today while it is still running."
+                ),
             )
             st.text_area(t("Members present (one per line)"), key="new_session_members")
             submitted = st.form_submit_button(
@@ -176,6 +187,52 @@ def new_session_form(principal: Principal, *, expanded: bool) -> None:
             )
 
 
+#: the docket table's columns and their headers (msgids)
+_DOCKET_HEADERS = {
+    "case_id": N_("Case"),
+    "victim_name": N_("Victim (public)"),
+    "score": N_("Priority"),
+    "reasons": N_("Why"),
+    "origin": N_("Origin"),
+    "included": N_("On the docket"),
+    "manual_reason": N_("Reason for the change"),
+    "region": N_("Region"),
+    "accused_agency": N_("Accused agency"),
+    "harm": N_("Harm"),
+    "comments": N_("Comments"),
+}
+
+
+def docket_columns() -> dict[str, Any]:
+    """The docket table's column_config: translated headers, case ids as links."""
+    return {k: t(v) for k, v in _DOCKET_HEADERS.items()} | {"case_id": case_link_column(t("Case"))}
+
+
+def docket_view(docket: pl.DataFrame) -> pl.DataFrame:
+    """The docket for a table: rules, origin, region, agency and harm by name, no empty cell
+    reading "None", case ids as links to the case page."""
+    regions = {c: region_name(c) for c in region_codes()}
+    return with_case_links(
+        docket.with_columns(
+            pl.col("reasons").map_elements(
+                here(lambda rs: "; ".join(label("docket_rule", r) for r in rs)),
+                return_dtype=pl.String,
+            ),
+            pl.col("origin").replace_strict(
+                {o: label("docket_origin", o) for o in ("suggested", "manual")},
+                default=pl.col("origin"),
+            ),
+            pl.col("region").replace_strict(regions, default=pl.col("region")),
+            pl.col("accused_agency").map_elements(
+                here(lambda a: label("agency", a)), return_dtype=pl.String
+            ),
+            pl.col("harm").map_elements(here(lambda h: label("harm", h)), return_dtype=pl.String),
+            pl.col("victim_name").fill_null(""),
+            pl.col("manual_reason").fill_null(""),
+        ).select(list(_DOCKET_HEADERS))
+    )
+
+
 def _clear(*keys: str) -> None:
     for k in keys:
         st.session_state.pop(k, None)
@@ -183,9 +240,11 @@ def _clear(*keys: str) -> None:
 
 def docket_edit_forms(principal: Principal, session_id: int, on_docket: list[str]) -> None:
     """Add a case or remove one, each with a reason (secretariat)."""
-    add, remove = st.columns(2)
     ss = st.session_state
-    with add.form("docket_add"):
+    if notice := ss.pop("docket_notice", None):  # the change saved by the previous run
+        st.success(notice, icon=":material/check_circle:")
+    add, remove = st.columns(2)
+    with add.form("docket_add", enter_to_submit=False):
         st.markdown(t("**Add a case**"))
         st.text_input(t("Case"), key="docket_add_case", placeholder="KST-2012-014")
         st.text_input(t("Reason"), key="docket_add_reason")
@@ -197,11 +256,16 @@ def docket_edit_forms(principal: Principal, session_id: int, on_docket: list[str
             case_id=ss["docket_add_case"],
             reason=ss["docket_add_reason"],
         ):
+            ss["docket_notice"] = t(
+                "{case_id} was added to the docket. Reason: {reason}",
+                case_id=ss["docket_add_case"].strip(),
+                reason=ss["docket_add_reason"].strip(),
+            )
             _clear("docket_add_case", "docket_add_reason")
             st.rerun()
-    with remove.form("docket_remove"):
+    with remove.form("docket_remove", enter_to_submit=False):
         st.markdown(t("**Remove a case**"))
-        st.selectbox(t("Case"), on_docket, key="docket_remove_case")
+        st.selectbox(t("Case"), on_docket, key="docket_remove_case", placeholder=t("Choose a case"))
         st.text_input(t("Reason"), key="docket_remove_reason")
         if st.form_submit_button(
             t("Remove from the docket"), key="docket_remove_submit"
@@ -213,6 +277,11 @@ def docket_edit_forms(principal: Principal, session_id: int, on_docket: list[str
             case_id=ss["docket_remove_case"] or "",
             reason=ss["docket_remove_reason"],
         ):
+            ss["docket_notice"] = t(
+                "{case_id} was removed from the docket. Reason: {reason}",
+                case_id=ss["docket_remove_case"],
+                reason=ss["docket_remove_reason"].strip(),
+            )
             _clear("docket_remove_reason")
             st.rerun()
 
@@ -220,7 +289,10 @@ def docket_edit_forms(principal: Principal, session_id: int, on_docket: list[str
 def recommendation_form(principal: Principal, session_id: int) -> None:
     """Issue a systemic or case-level recommendation (secretariat)."""
 
-    with st.expander(t("New recommendation"), expanded=False), st.form("rec_new"):
+    with (
+        st.expander(t("New recommendation"), expanded=False),
+        st.form("rec_new", enter_to_submit=False),
+    ):
         st.radio(
             t("Kind"), committee.KINDS, format_func=kind_label, key="rec_kind", horizontal=True
         )
@@ -236,10 +308,11 @@ def recommendation_form(principal: Principal, session_id: int) -> None:
             AGENCY_CODES,
             key="rec_addressee",
             index=None,
-            format_func=lambda c: f"{c} — {label('agency', c)}",
+            format_func=lambda c: label("agency", c),
+            placeholder=t("Choose…"),
         )
         st.text_area(t("Recommendation"), key="rec_text")
-        st.date_input(t("Due date"), key="rec_due", value=None)
+        st.date_input(t("Due date"), key="rec_due", value=None, format=date_format())
         st.selectbox(
             t("Targeted indicator"),
             [None, *committee.indicator_names()],
@@ -401,13 +474,13 @@ def status_form(principal: Principal, rec: Any, hist: pl.DataFrame) -> None:
     seen_key = f"rec_seen_{rec.id}"
     ss.setdefault(seen_key, rec.version)  # the version this user opened
     numbers = entry_numbers(hist)
-    with st.form("rec_status"):
+    with st.form("rec_status", enter_to_submit=False):
         st.markdown(t("**Update of recommendation #{id}**", id=rec.id))
         st.selectbox(
             t("New status"), committee.STATUSES, format_func=status_label, key="rec_new_status"
         )
         st.date_input(
-            t("Date of the update"), key="rec_status_date", value=date.today(), format="DD.MM.YYYY"
+            t("Date of the update"), key="rec_status_date", value=date.today(), format=date_format()
         )
         st.text_area(
             t("Evidence"),

@@ -15,17 +15,21 @@ import streamlit as st
 from dashboard.accounts.roles import Principal, can
 from dashboard.data.contract import (
     AGENCY_CODES,
+    figures_date,
     half_year_bounds,
     half_year_label,
+    half_year_running,
     imputed_date,
     regions,
 )
 from dashboard.data.versioning import Freshness
 from dashboard.i18n import (
+    format_date,
+    get_language,
     region_name,
     t,
 )
-from dashboard.i18n.format import agency_name
+from dashboard.i18n.format import agency_name, fmt_period
 from dashboard.ui import address
 from dashboard.ui.auth import current_principal
 from dashboard.ui.loaders import (
@@ -72,8 +76,15 @@ def half_years(first: date, last: date) -> list[str]:
     return out[::-1]
 
 
+def date_format() -> str:
+    """st.date_input's display format in the interface language (Streamlit's own is
+    YYYY/MM/DD whatever the language)."""
+    return "YYYY-MM-DD" if get_language() == "en" else "DD.MM.YYYY"
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _period_options(version: Version, today: date) -> list[str]:
+def period_options(version: Version, today: date) -> list[str]:
+    """Half-years from the earliest complaint's to today's, newest first."""
     cases, _ = load_frames(version)
     first = today
     if cases.height:
@@ -95,9 +106,10 @@ def _keep(key: str) -> None:
 
 def _period_changed() -> None:
     _keep(K_PERIOD)
-    # a new period moves T to its end: "as of the end of the period" is what a session reviews
+    # a new period moves T to its end: "as of the end of the period" is what a session reviews;
+    # a running half-year is seen as of today, never as of a date still to come
     end = half_year_bounds(st.session_state[K_PERIOD])[1]
-    st.session_state[K_AS_OF] = end
+    st.session_state[K_AS_OF] = figures_date(end, date.today())
 
 
 def _from_address(options: list[str]) -> None:
@@ -127,14 +139,15 @@ def sidebar_controls(today: date | None = None) -> Controls:
     """Render the review period, as-of date, regions and agencies; return the choices."""
     today = today or date.today()
     version = data_version()
-    options = _period_options(version, today)
+    options = period_options(version, today)
     ss = st.session_state
     _from_address(options)
     if ss.get(K_PERIOD) not in options:
         default = last_complete_half_year(today)
         ss[K_PERIOD] = default if default in options else options[min(1, len(options) - 1)]
     if not isinstance(ss.get(K_AS_OF), date):
-        ss[K_AS_OF] = half_year_bounds(ss[K_PERIOD])[1]
+        ss[K_AS_OF] = figures_date(half_year_bounds(ss[K_PERIOD])[1], today)
+    ss[K_AS_OF] = min(ss[K_AS_OF], today)  # never as of a day that has not come
     ss.setdefault(K_REGIONS, [])
     ss.setdefault(K_AGENCIES, [])
     for k in (K_PERIOD, K_AS_OF, K_REGIONS, K_AGENCIES):
@@ -146,11 +159,19 @@ def sidebar_controls(today: date | None = None) -> Controls:
             options,
             key="w_" + K_PERIOD,
             on_change=_period_changed,
+            format_func=lambda p: fmt_period(p, today),
             help=t("Cases whose complaint was lodged in this half-year form the cohort."),
         )
+        if half_year_running(ss[K_PERIOD], today):
+            st.warning(
+                t("This half-year has not ended: its figures are incomplete and will change."),
+                icon=":material/schedule:",
+            )
         st.date_input(
             t("As of"),
             key="w_" + K_AS_OF,
+            max_value=today,
+            format=date_format(),
             on_change=_keep,
             args=(K_AS_OF,),
             help=t("Events after this date are ignored, as if not yet known."),
@@ -192,10 +213,10 @@ def controls_line(c: Controls) -> str:
     ags = ", ".join(agency_name(a) for a in c.agencies) if c.agencies else t("all agencies")
     return t(
         "Period {period} ({start} – {end}) · as of {as_of} · {regions} · {agencies}",
-        period=c.period,
-        start=c.start.isoformat(),
-        end=c.end.isoformat(),
-        as_of=c.as_of.isoformat(),
+        period=fmt_period(c.period),
+        start=format_date(c.start),
+        end=format_date(c.end),
+        as_of=format_date(c.as_of),
         regions=regs,
         agencies=ags,
     )

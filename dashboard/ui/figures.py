@@ -18,9 +18,11 @@ from dashboard.i18n import (
     t,
 )
 from dashboard.i18n.format import (
+    fmt_change,
     fmt_figure,
     fmt_number,
     fmt_rate,
+    fmt_share_of,
     indicator_help,
     indicator_title,
 )
@@ -37,12 +39,25 @@ def figure_ids(fig: Any) -> list[str]:
     return list(getattr(fig, "case_ids", None) or [])
 
 
-def _delta(name: str, now: Any, before: Any) -> str | None:
-    if not isinstance(now, int | float) or not isinstance(before, int | float):
-        return None
-    if is_rate(name):
-        return t("{d} pp", d=f"{(now - before) * 100:+.1f}")
-    return f"{now - before:+g}"
+#: the tile's colour for what a change means (the sign is shown with a typographic minus,
+#: so Streamlit's own sign-based colouring cannot be used)
+_VERDICT_COLOUR = {"better": "green", "worse": "red", "": "gray"}
+_ARROW = {1: "up", -1: "down", 0: "off"}
+
+
+def _change_args(name: str, now: Any, before: Any) -> dict[str, Any]:
+    """st.metric's delta arguments: the change in the locale, its arrow (none at 0), green or
+    red as the indicator's `better` says, 'better'/'worse' in words."""
+    ch = fmt_change(name, now, before)
+    if ch is None:
+        return {}
+    words = {"better": t("better"), "worse": t("worse")}.get(ch.verdict)
+    return {
+        "delta": ch.text,
+        "delta_color": _VERDICT_COLOUR[ch.verdict],
+        "delta_arrow": _ARROW[ch.direction],
+        "delta_description": words,
+    }
 
 
 def headline(
@@ -62,7 +77,8 @@ def headline(
     if prev:
         st.caption(
             t(
-                "Arrows: change against {period} at the same distance from its end.",
+                "Arrows: change against {period} at the same distance from its end; green is "
+                "better, red is worse.",
                 period=prev_label,
             )
         )
@@ -73,18 +89,22 @@ def headline(
             value = getattr(fig, "value", None)
             with col, st.container(border=True):
                 st.markdown(f"**{indicator_title(name)}**", help=indicator_help(name))
+                before = getattr(prev.get(name), "value", None) if prev else None
                 st.metric(
                     indicator_title(name),
                     fmt_figure(name, value),
-                    delta=_delta(name, value, getattr(prev.get(name), "value", None))
-                    if prev
-                    else None,
-                    delta_color="off",
                     label_visibility="collapsed",
+                    **_change_args(name, value, before),
                 )
                 num, den = getattr(fig, "numerator", None), getattr(fig, "denominator", None)
-                if is_rate(name) and den:
-                    st.caption(t("{n} of {d} cases", n=fmt_number(num), d=fmt_number(den)))
+                size = fmt_share_of(num, den) if is_rate(name) and den else ""
+                ch = fmt_change(name, value, before)
+                if ch is not None:  # the previous value, under the change, where it can wrap
+                    size = " · ".join(
+                        x for x in (size, t("before: {value}", value=ch.previous)) if x
+                    )
+                if size:
+                    st.caption(size)
                 if quality and name in quality:
                     quality_badge(name, quality[name])
                 show_notes((notes or {}).get(name, []))
@@ -171,12 +191,19 @@ def region_chart(c: Controls, names: list[str], *, key: str, default: str) -> No
         st.info(t("No cases were complained in this period for the chosen regions and agencies."))
         return
     rate = is_rate(ind)
+    national = getattr(indicators_of(replace(c, regions=())).get(ind), "value", None)
     on_map, on_bars = st.tabs([t("Map"), t("Ranked bars")])
     with on_map:
         map_event = region_map(part, rate=rate, key=f"{key}_map")
     with on_bars:
         bar_event = st.plotly_chart(
-            chart(charts.ranked_bar, part, rate=rate),
+            chart(
+                charts.ranked_bar,
+                part,
+                rate=rate,
+                reference=national if isinstance(national, int | float) else None,
+                reference_label=t("Kazakhstan: {value}", value=fmt_figure(ind, national)),
+            ),
             key=key,
             on_select="rerun",
             selection_mode="points",
@@ -186,7 +213,13 @@ def region_chart(c: Controls, names: list[str], *, key: str, default: str) -> No
     if region:
         fig = indicators_of(replace(c, regions=(region,))).get(ind)
         show_cases(figure_ids(fig), f"{indicator_title(ind)} · {region_name(region)}")
-    st.caption(t("Click a region or a bar to open the cases behind it."))
+    st.caption(
+        t(
+            "Bars: the dashed line is the value for the whole country; pale hatched bars have "
+            "fewer than 10 cases, too few to compare. Click a region or a bar to open the cases "
+            "behind it."
+        )
+    )
 
 
 def public_region_map(by_region: pl.DataFrame, names: list[str], *, key: str) -> None:

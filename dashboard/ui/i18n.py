@@ -14,6 +14,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from dashboard.accounts import auth
+from dashboard.config import get_settings
 from dashboard.i18n import LANGUAGE_NAMES, LANGUAGES, get_language, set_language, t
 
 K_LANGUAGE = "language"  # the session's choice (shared with dashboard.ui.auth)
@@ -73,3 +74,28 @@ def _refresh_choices() -> None:
         )
         if plain:
             st.session_state[key] = value
+
+
+def _css_text(text: str) -> str:
+    """A text as a CSS string literal."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def streamlit_texts() -> None:
+    """Streamlit's own English texts that no widget parameter reaches, in the interface
+    language (CSS is the supported way to restyle them): the file uploader's size limit and
+    button; the 'Press Enter to submit' hints are hidden (every form has a button)."""
+    limit = _css_text(t("Up to {n} MB per file", n=get_settings().max_upload_mb))
+    upload = _css_text(t("Choose a file"))
+    st.html(
+        f"""<style>
+[data-testid="InputInstructions"] {{ display: none; }}
+[data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0; }}
+[data-testid="stFileUploaderDropzoneInstructions"] span::before {{
+  content: {limit}; font-size: 0.875rem; }}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p,
+[data-testid="stFileUploaderDropzone"] button span:not([data-testid="stIconMaterial"]) {{
+  font-size: 0; }}
+[data-testid="stFileUploaderDropzone"] button::after {{ content: {upload}; }}
+</style>"""
+    )

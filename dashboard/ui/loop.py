@@ -19,6 +19,7 @@ from dashboard.committee import attachments
 from dashboard.i18n import N_, format_date, label, t
 from dashboard.i18n.format import indicator_title
 from dashboard.ui.committee import kind_label, run_write, status_form, status_label
+from dashboard.ui.controls import date_format
 from dashboard.ui.drilldown import _switch
 from dashboard.ui.loaders import engine
 from dashboard.ui.text import plain
@@ -222,7 +223,7 @@ def report_form(principal: Principal, rec_id: int, line: pl.DataFrame) -> None:
     mine = line.filter(pl.col("voice") == "report")
     earlier = dict(zip(mine["item_id"], mine["no"], strict=True))
     ss = st.session_state
-    with st.form("report_form", clear_on_submit=False):
+    with st.form("report_form", clear_on_submit=False, enter_to_submit=False):
         st.markdown(t("**Report on recommendation #{id}**", id=rec_id))
         st.selectbox(
             t("Status you report"),
@@ -234,7 +235,7 @@ def report_form(principal: Principal, rec_id: int, line: pl.DataFrame) -> None:
             t("Date of the report"),
             value=date.today(),
             key=_key("rep", "date"),
-            format="DD.MM.YYYY",
+            format=date_format(),
         )
         st.text_area(t("What was done"), key=_key("rep", "text"))
         st.text_area(t("Why it was not implemented (if so)"), key=_key("rep", "reason"))
@@ -268,7 +269,7 @@ def report_form(principal: Principal, rec_id: int, line: pl.DataFrame) -> None:
 def submission_form(principal: Principal, rec_id: int) -> None:
     """Civil society's comment with evidence; published after the secretariat's review."""
     ss = st.session_state
-    with st.form("submission_form"):
+    with st.form("submission_form", enter_to_submit=False):
         st.markdown(t("**Your comment on recommendation #{id}**", id=rec_id))
         st.text_area(t("Comment and evidence"), key=_key("sub", "text"))
         if not _files_and_submit("sub", t("Send the comment")):
@@ -379,7 +380,7 @@ def assessment_files(principal: Principal, rec_id: int, line: pl.DataFrame) -> N
     if not numbers:
         return
     ss = st.session_state
-    with st.form("assessment_files"):
+    with st.form("assessment_files", enter_to_submit=False):
         st.markdown(t("**Files for an assessment entry**"))
         st.selectbox(
             t("Entry"),

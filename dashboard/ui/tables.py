@@ -121,7 +121,7 @@ def case_table(
     if rows and ids is not None:
         open_case(str(ids[rows[0]]))
     left, right = st.columns([4, 1], vertical_alignment="center")
-    left.caption(t("{n} cases · select a row to open the case", n=fmt_number(df.height)))
+    left.caption(t("{n} cases · click a case or select a row to open it", n=fmt_number(df.height)))
     principal = current_principal()
     if principal is not None:
         right.download_button(
@@ -135,10 +135,20 @@ def case_table(
         )
 
 
+def with_case_links(df: pl.DataFrame, column: str = "case_id") -> pl.DataFrame:
+    """The case ids of `column` as links to the case page (shown with `case_link_column`)."""
+    return df.with_columns(case_links(df[column]))
+
+
+def case_link_column(label: str) -> Any:
+    """A column of case links that shows the id itself, wide enough never to cut it, pinned."""
+    return st.column_config.LinkColumn(label, display_text=CASE_LINK_TEXT, width=130, pinned=True)
+
+
 def labelled_table(df: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, Any]]:
     """A frame for st.dataframe with vocabulary codes as display names, and a column_config
     giving every column its translated header (case_id values stay as they are)."""
-    view = label_columns(df)
+    view = label_columns(df).with_columns(pl.col(pl.String).fill_null(""))  # never "None"
     config: dict[str, Any] = {c: column_label(c) for c in view.columns}
     return view, config
 

@@ -104,12 +104,14 @@ def test_observer_sees_public_figures_only(page, server: str) -> None:
 
     nav(pg, "Follow-up tracker")
     assert_no_names(pg)
-    # a page outside the menu, by its URL: still signed in (the session cookie), the router
-    # knows no such page for the role and shows the role's start page instead
+    # a page outside the menu, by its URL: still signed in (the session cookie), the page
+    # refuses in the user's language and shows nothing of its own
     pg.goto(server + "/audit")
-    pg.get_by_role("heading", name="Public figures").first.wait_for()
+    pg.get_by_text("Your role does not give access to this page.").wait_for()
     wait_idle(pg)
     assert pg.get_by_role("heading", name="Audit log").count() == 0
+    assert pg.locator('[data-testid="stDataFrame"]').count() == 0
+    assert "Page not found" not in pg.locator("body").inner_text()
     assert_no_names(pg)
 
 

@@ -149,9 +149,14 @@ def test_deactivation_and_role_change_end_the_session(
         auth.set_role(engine=eng, principal=SECRETARIAT, username="e2e-mover", role="observer")
         sidebar(pg).get_by_role("link", name="Case list").click()
         signed_out(pg)
-        # signed in again, the new role's pages apply
+        # signed in again at the case list's address, the new role's pages apply: the case
+        # list refuses, and the menu leads to the observer's pages
         submit_sign_in(pg, "e2e-mover", "Leaving-soon-1")
+        pg.get_by_text("Your role does not give access to this page.").wait_for()
+        assert "Page not found" not in pg.locator("body").inner_text()
+        sidebar(pg).get_by_role("link", name="Public figures").click()
         pg.get_by_role("heading", name="Public figures").first.wait_for()
+        assert sidebar(pg).get_by_role("link", name="Case list").count() == 0
     finally:
         ctx.close()
         eng.dispose()

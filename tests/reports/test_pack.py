@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from dashboard.i18n import set_language
 from dashboard.reports import pack
 from db.models import AuditLog
 from tests.conftest import ARTIFACTS, ROOT
+from tests.raw_text import defects
 
 DOCUMENTED = [
     ROOT / "seed" / "documented" / "cases.csv",
@@ -282,3 +284,45 @@ def test_pack_shows_context_notes_and_data_quality(two_sessions: tuple[Engine, i
     # every headline figure carries its share of incomplete cases in the table
     assert "Incomplete data" in text
     assert all(f.quality is not None for f in data.headline)
+
+
+def test_russian_pack_names_not_codes_with_pages_contents_and_confidentiality(
+    two_sessions: tuple[Engine, int],
+) -> None:
+    engine, sid = two_sessions
+    committee.remove_docket_case(
+        engine=engine,
+        principal=SEC,
+        session_id=sid,
+        case_id="DOC-BAI",
+        reason="Рассмотрено на прошлой сессии",
+    )
+    set_language("ru")
+    pdf = pack.session_pack_pdf(
+        engine=engine, principal=MEM, session_id=sid, today=date(2013, 2, 1)
+    )
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "session-pack-ru.pdf").write_bytes(pdf)
+    reader = PdfReader(io.BytesIO(pdf))
+    pages = [p.extract_text() or "" for p in reader.pages]
+    n = len(pages)
+    for i, page in enumerate(pages, start=1):
+        flat = " ".join(page.split())
+        assert "Конфиденциально — только для членов комитета" in flat, i
+        assert f"Страница {i} из {n}" in flat, i
+    text = " ".join(" ".join(pages).split())
+    assert "Содержание" in text and "3. Перечень дел" in text
+    # case ids and free text (summaries, recommendations, evidence: written by people, in any
+    # language) aside, the text must have no code, no English status, no None
+    data = pack.pack_data(engine=engine, principal=MEM, session_id=sid, today=date(2013, 2, 1))
+    free = [c.summary or "" for c in data.docket] + [c.case_id for c in data.docket]
+    free += [r.text for r in data.recommendations] + [case_id for case_id, _ in data.removed]
+    free += [h["evidence"] or "" for r in data.recommendations for h in r.history]
+    text = " ".join(re.sub(r"Конфиденциально — только для членов комитета", " ", text).split())
+    text = " ".join(re.sub(r"Страница \d+ из \d+", " ", text).split())  # page breaks
+    for item in sorted(free, key=len, reverse=True):
+        text = text.replace(" ".join(item.split()), "")
+    assert defects(text, english=False) == []
+    assert "Костанайская область" in text  # KZ-39 by name
+    assert "Рассмотрено на прошлой сессии" in text  # the manual removal's reason
+    assert not re.search(r"\d\.\d+\s?%", text)  # the decimal mark is a comma

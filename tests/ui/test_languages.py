@@ -155,7 +155,7 @@ def test_english_phrases_are_found() -> None:
     phrases = english_phrases()
     assert "Events after this date are ignored, as if not yet known" in phrases
     assert "Sign in" not in phrases
-    assert any(p.startswith("cases · select a row") for p in phrases)
+    assert any(p.startswith("cases · click a case or select a row") for p in phrases)
 
 
 @cache

@@ -11,7 +11,7 @@ from dashboard.accounts.roles import Principal
 from dashboard.data import register
 from dashboard.data.store import load_frames
 from dashboard.engine.metrics import case_metrics
-from dashboard.i18n import column_label
+from dashboard.i18n import column_label, label
 
 CASE = {
     "region": "KZ-39",
@@ -156,7 +156,8 @@ def _state(engine: Engine, case_id: str) -> str:
 
 
 def _fires(at, rule: str) -> bool:
-    return any(m.value.startswith(f"- **{rule}**") for m in at.markdown)
+    """Whether the case page lists docket rule `rule` (by its name in the page's language)."""
+    return any(m.value.startswith(f"- **{label('docket_rule', rule)}**") for m in at.markdown)
 
 
 def _history(at):

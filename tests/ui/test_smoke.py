@@ -28,7 +28,7 @@ def test_page_renders(page, name: str, role: str) -> None:
     assert not errors, "an allowed role got an error"
     if name in WITH_CONTROLS:
         header = " ".join(m.value for m in at.markdown)
-        assert "2025-H1" in header and "as of 2025-06-30" in header
+        assert "2025-H1" in header and "as of 30 Jun 2025" in header
 
 
 @pytest.mark.parametrize(("name", "role"), REFUSED)

@@ -26,20 +26,21 @@ def _errors(at) -> str:
 
 
 def test_whole_cycle(page, demo_db) -> None:
-    # 1. the secretariat creates a session; a wrong half-year is refused and nothing typed is lost
+    # 1. the secretariat creates a session; the half-year is picked from a list (no typing),
+    # a missing title is refused and nothing entered is lost
     at = page("sessions")
     assert not at.exception, [e.value for e in at.exception]
-    at.text_input(key="new_session_title").input("Autumn session 2025")
+    assert "2025-H1" in at.selectbox(key="new_session_period").options
     at.date_input(key="new_session_date").set_value(date(2025, 9, 15))
-    at.text_input(key="new_session_period").input("2025-H3")
+    at.selectbox(key="new_session_period").set_value("2025-H1")
     at.text_area(key="new_session_members").input("A. Member\nB. Member")
     at.button(key="new_session_submit").click().run()
-    assert "2025-H3" in _errors(at) and "Half-year under review" in _errors(at)
-    assert at.text_input(key="new_session_title").value == "Autumn session 2025"
+    assert "Title" in _errors(at)
+    assert at.selectbox(key="new_session_period").value == "2025-H1"
     assert at.text_area(key="new_session_members").value == "A. Member\nB. Member"
     assert committee.list_sessions(engine=demo_db, principal=SEC).is_empty()
 
-    at.text_input(key="new_session_period").input("2025-H1")
+    at.text_input(key="new_session_title").input("Autumn session 2025")
     at.button(key="new_session_submit").click().run()
     assert not at.exception and not at.error, _errors(at)
     sessions = committee.list_sessions(engine=demo_db, principal=SEC)
