@@ -15,8 +15,19 @@ import streamlit as st
 MENU_KEY = "app_menu"
 
 
+#: a page title longer than the sidebar is wide wraps onto a second line instead of being cut
+#: ("Участие специальных прокуроро…"): Streamlit's page link keeps its label on one line
+_WRAP_TITLES = f"""<style>
+.st-key-{MENU_KEY} [data-testid="stPageLink"] a {{ height: auto; }}
+.st-key-{MENU_KEY} [data-testid="stPageLink"] a * {{
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}}
+</style>"""
+
+
 def sidebar_menu(sections: dict[str, list[st.Page]]) -> None:
     """One caption per section and a link per page, in the sidebar."""
+    st.html(_WRAP_TITLES)
     with st.sidebar, st.container(key=MENU_KEY):
         for title, pages in sections.items():
             st.caption(title)
