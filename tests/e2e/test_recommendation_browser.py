@@ -35,7 +35,7 @@ def test_recommendation_reaches_the_tracker(page, server: str, tmp_path) -> None
     _go(pg, "Sessions")
     pg.get_by_role("textbox", name="Title").fill("Browser session 2025")
     _set_date(pg, "Session date", "2025", "09", "15")
-    pg.get_by_role("textbox", name="Half-year under review").fill("2025-H1")
+    choose(pg, "Half-year under review", "2025-H1")  # picked from a list (issue 17)
     pg.get_by_label("Members present (one per line)").fill("A. Member\nB. Member")
     pg.get_by_role("button", name="Create the session").click()
     wait_idle(pg)
@@ -49,7 +49,7 @@ def test_recommendation_reaches_the_tracker(page, server: str, tmp_path) -> None
 
     _go(pg, "Recommendations")
     pg.get_by_text("New recommendation").first.click()
-    choose(pg, "Addressee", "SPU")
+    choose(pg, "Addressee", "Special Prosecutor")  # by name, not its code (issue 17)
     pg.get_by_role("textbox", name="Recommendation").fill(TEXT)
     _set_date(pg, "Due date", "2025", "10", "01")  # already past: the tracker must flag it
     choose(pg, "Targeted indicator", "SPU involvement")

@@ -144,6 +144,7 @@ def test_every_page_speaks_the_users_language(browser, server: str, username: st
     try:
         _sign_in(pg, server, username, lang)
         links = pg.locator(".st-key-app_menu a")
+        links.first.wait_for()  # the menu is drawn after the sign-in's rerun
         hrefs = [links.nth(i).get_attribute("href") or "" for i in range(links.count())]
         assert len(hrefs) >= 2
         found: dict[str, list[str]] = {}
