@@ -28,7 +28,12 @@ from dashboard.ui.menu import sidebar_menu
 
 HERE = Path(__file__).resolve().parent
 
-st.set_page_config(page_title="Oversight", page_icon=":material/balance:", layout="wide")
+# the tab icon is a file of ours: a ":material/…" icon makes the browser fetch it from Google
+st.set_page_config(
+    page_title="Oversight",
+    page_icon=str(HERE / "dashboard" / "resources" / "favicon.png"),
+    layout="wide",
+)
 
 
 @st.cache_resource(show_spinner=False)
