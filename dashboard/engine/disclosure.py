@@ -407,12 +407,7 @@ def _withhold_tables(marks: pl.DataFrame, level: Mapping[str, int], rate_min: in
     depth = _C("table").replace_strict(
         {t: i + 1 for i, t in enumerate(_ESCALATION)}, return_dtype=pl.Int64
     )
-    national = (
-        (_C("table") == "half_year")
-        & (_C("stat") == "cases")
-        & (_C("value") >= rate_min)
-        & (_C("_level").fill_null(0) <= len(_ESCALATION))
-    )
+    national = _national_complaints(rate_min) & (_C("_level").fill_null(0) <= len(_ESCALATION))
     hit = (
         (depth <= _C("_level").fill_null(0))
         & (_C("rule").is_null() | (_C("rule") == "small"))
@@ -422,6 +417,12 @@ def _withhold_tables(marks: pl.DataFrame, level: Mapping[str, int], rate_min: in
         pl.when(hit).then(pl.lit("secondary")).otherwise(_C("rule")).alias("rule")
     )
     return _spread_group(out.drop("_level"))
+
+
+def _national_complaints(rate_min: int) -> pl.Expr:
+    """The national number of complaints per half-year, where it is at least rate_min: kept
+    while anything else can protect a count (the national figures per half-year stay useful)."""
+    return (_C("table") == "half_year") & (_C("stat") == "cases") & (_C("value") >= rate_min)
 
 
 _TOTAL = "\x00T"  # the total row / column node of the margins network
@@ -440,9 +441,7 @@ def _complement(marks: pl.DataFrame, failing: pl.DataFrame, rate_min: int) -> pl
     so that the two can move together). None where no shown count is left to withhold."""
     row, col = _node_exprs()
     m = marks.with_columns(row, col)
-    # the national number of complaints per half-year is never withheld to protect another cell
-    # (where it is at least rate_min: the national figures per half-year stay useful)
-    national = (_C("table") == "half_year") & (_C("stat") == "cases") & (_C("value") >= rate_min)
+    national = _national_complaints(rate_min)
     shown = m.filter((_C("rule").is_null() | (_C("rule") == "small")) & ~national)
     withheld = m.filter(_C("rule").is_not_null())
     w_rows = withheld.group_by("stat", "row_node").len("w_row")
