@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.i18n import LANGUAGE_NAMES, get_language, set_language, t
 from tests.conftest import ARTIFACTS, EXAMPLES, ROOT
 
 CHROMIUM = "/usr/bin/chromium"
@@ -173,10 +174,33 @@ def sign_in(
     wait_idle(pg)
 
 
-#: the sidebar's language box, labelled in whichever language the page is in
-LANGUAGE_BOX = re.compile("^(Language|Язык|Тіл)$")
-#: the sign-out button, in any language (an account opens in its own saved language)
-SIGN_OUT = re.compile("^(Sign out|Выйти|Шығу)$")
+def in_every_language(msgid: str) -> re.Pattern[str]:
+    """A pattern matching `msgid` exactly as the interface shows it in any of its languages."""
+    before = get_language()
+    names = []
+    for lang in LANGUAGE_NAMES:
+        set_language(lang)
+        names.append(re.escape(t(msgid)))
+    set_language(before)
+    return re.compile("^(?:" + "|".join(names) + ")$")
+
+
+#: the sidebar's language box and the sign-out button, in whichever language the page is in
+LANGUAGE_BOX = in_every_language("Language")
+SIGN_OUT = in_every_language("Sign out")
+
+
+def switch_language(pg, lang: str) -> None:
+    """Switch the signed-in page to `lang` with the sidebar's language box (nothing if it is
+    in that language already)."""
+    box = pg.locator('[data-testid="stSidebar"]').get_by_role("combobox", name=LANGUAGE_BOX)
+    if box.input_value() == LANGUAGE_NAMES[lang]:
+        return
+    box.click()
+    pg.keyboard.type(LANGUAGE_NAMES[lang], delay=30)
+    pg.keyboard.press("Enter")
+    wait_idle(pg)
+    assert box.input_value() == LANGUAGE_NAMES[lang]
 
 
 def to_english(pg) -> None:
@@ -185,12 +209,7 @@ def to_english(pg) -> None:
     bar = pg.locator('[data-testid="stSidebar"]')
     bar.get_by_role("button", name=SIGN_OUT).wait_for()
     wait_idle(pg)
-    box = bar.get_by_role("combobox", name=LANGUAGE_BOX)
-    box.wait_for()
-    if box.input_value() != "English":
-        box.click()
-        pg.get_by_role("option", name="English").click()
-        wait_idle(pg)
+    switch_language(pg, "en")
     bar.get_by_role("button", name="Sign out").wait_for()
 
 

@@ -18,7 +18,7 @@ from dashboard.accounts.roles import Principal
 from dashboard.i18n import LANGUAGE_NAMES, set_language, t
 from db.engine import make_engine
 from tests.conftest import ARTIFACTS
-from tests.e2e.conftest import demo_database, running_app, wait_idle
+from tests.e2e.conftest import demo_database, running_app, switch_language, wait_idle
 from tests.raw_text import defects
 
 pytestmark = pytest.mark.e2e
@@ -28,17 +28,6 @@ CASE_ID = re.compile(r"\b(?:DOC-[A-Z]{3}|SYN-\d{5}|KST-\d{4}-\d{3})\b")
 ROLES = ("secretariat", "member", "spu", "observer")
 #: pages that show records as stored, on purpose: the audit log's before/after values
 AS_RECORDED = {"audit"}
-
-
-def _label_in_every_language(msgid: str) -> re.Pattern[str]:
-    names = []
-    for lang in LANGUAGE_NAMES:
-        set_language(lang)
-        names.append(re.escape(t(msgid)))
-    return re.compile("^(?:" + "|".join(names) + ")$")
-
-
-LANGUAGE_LABEL = _label_in_every_language("Language")
 
 
 def _committee_work(engine: Engine) -> None:
@@ -101,18 +90,7 @@ def _sign_in(pg, base: str, username: str, lang: str) -> None:
     pg.keyboard.press("Enter")
     pg.locator(".st-key-app_menu").wait_for()
     wait_idle(pg)
-    _language(pg, lang)
-
-
-def _language(pg, lang: str) -> None:
-    box = pg.locator('[data-testid="stSidebar"]').get_by_role("combobox", name=LANGUAGE_LABEL)
-    if box.input_value() == LANGUAGE_NAMES[lang]:
-        return
-    box.click()
-    pg.keyboard.type(LANGUAGE_NAMES[lang], delay=30)
-    pg.keyboard.press("Enter")
-    wait_idle(pg)
-    assert box.input_value() == LANGUAGE_NAMES[lang]
+    switch_language(pg, lang)
 
 
 def _screen_text(pg, username: str, lang: str) -> str:
@@ -170,6 +148,6 @@ def test_every_page_speaks_the_users_language(browser, server: str, username: st
             wait_idle(pg)
             pg.screenshot(path=str(ARTIFACTS / "walk-overview-1280.png"))
         assert found == {}, found
-        _language(pg, "en")  # the choice is saved with the account; leave it as found
+        switch_language(pg, "en")  # the choice is saved with the account; leave it as found
     finally:
         ctx.close()
