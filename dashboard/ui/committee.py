@@ -445,16 +445,19 @@ def before_after(principal: Principal, recommendation_id: int) -> None:
         )
     b, a = st.columns(2)
     if ba.before:
+        period = fmt_period(ba.before.label, today)
         label = (
-            t("Reviewed half-year ({period})", period=ba.before.label)
+            t("Reviewed half-year ({period})", period=period)
             if public
-            else t("At the session ({period})", period=ba.before.label)
+            else t("At the session ({period})", period=period)
         )
         with b:
             _point(label, ba.indicator, ba.before)
     if ba.after:
         with a:
-            _point(t("Latest half-year ({period})", period=ba.after.label), ba.indicator, ba.after)
+            # a running half-year says so: its figure is as of today and will change
+            period = fmt_period(ba.after.label, today)
+            _point(t("Latest half-year ({period})", period=period), ba.indicator, ba.after)
     else:
         a.caption(t("No complaints after the reviewed half-year yet."))
 

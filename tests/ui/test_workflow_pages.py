@@ -9,8 +9,12 @@ import pytest
 
 from dashboard import committee
 from dashboard.accounts.roles import Principal
+from dashboard.data.contract import half_year_label
+from dashboard.data.importer import ContractFrames, import_frames
 from dashboard.i18n import label, set_language
+from dashboard.i18n.format import fmt_period
 from dashboard.ui.text import plain
+from tests.ui.demo_data import demo_frames
 
 SEC = Principal("test-secretariat", "secretariat")
 
@@ -92,6 +96,15 @@ def test_whole_cycle(page, demo_db) -> None:
     with pytest.raises(KeyError):
         member.button(key="docket_add_submit")  # no docket editing for members
 
+    # a complaint lodged today in KZ-39, so the latest half-year after the session is running
+    cases, events = demo_frames(1, first=date.today())
+    fresh = pl.lit("SYN-TODAY")
+    import_frames(
+        demo_db,
+        ContractFrames(cases.with_columns(case_id=fresh), events.with_columns(case_id=fresh)),
+        actor="test",
+    )
+
     # 3. a systemic recommendation; a missing addressee is reported and the text kept
     at = page("recommendations", wf_session_id=sid)
     assert not at.exception, [e.value for e in at.exception]
@@ -131,6 +144,10 @@ def test_whole_cycle(page, demo_db) -> None:
     assert (rec.status, rec.version) == ("in_progress", 3)
     # before/after of the targeted indicator is shown
     assert any("At the session (2025-H1)" in m.label for m in at.metric)
+    # the latest half-year is marked while it is still running (its figure will change)
+    latest = next(m.label for m in at.metric if m.label.startswith("Latest half-year ("))
+    assert latest == f"Latest half-year ({fmt_period(half_year_label(date.today()))})"
+    assert "(incomplete: runs until 3" in latest  # 30.06 or 31.12 of this year
 
 
 def test_stale_edit_is_reported_and_the_evidence_kept(page, demo_db) -> None:
