@@ -14,6 +14,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from dashboard.cli.arguments import iso_date
 from dashboard.data.contract import region_codes
 from dashboard.data.database import get_engine
 from dashboard.data.importer import ImportValidationError, read_files
@@ -22,13 +23,6 @@ from dashboard.engine.indicators import cli_cohort, metrics_cli_text
 
 DEFAULT_FROM = date(1900, 1, 1)
 DEFAULT_TO = date(2100, 12, 31)
-
-
-def _iso_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date of the form YYYY-MM-DD: {text!r}") from None
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -47,9 +41,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="URL",
         help="read the database instead of files (default URL: the configured database)",
     )
-    p.add_argument("--as-of", type=_iso_date, default=None, help="as-of date T (default: today)")
-    p.add_argument("--from", dest="start", type=_iso_date, default=DEFAULT_FROM)
-    p.add_argument("--to", dest="end", type=_iso_date, default=DEFAULT_TO)
+    p.add_argument("--as-of", type=iso_date, default=None, help="as-of date T (default: today)")
+    p.add_argument("--from", dest="start", type=iso_date, default=DEFAULT_FROM)
+    p.add_argument("--to", dest="end", type=iso_date, default=DEFAULT_TO)
     p.add_argument("--region", help="restrict the cohort to one region code, e.g. KZ-39")
     p.set_defaults(func=cmd_metrics)
 

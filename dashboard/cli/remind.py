@@ -6,15 +6,9 @@ import argparse
 import sys
 from datetime import date
 
+from dashboard.cli.arguments import iso_date
 from dashboard.committee import reminders
 from dashboard.data.database import get_engine
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError as e:
-        raise argparse.ArgumentTypeError(f"not a date like 2026-03-01: {text!r}") from e
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -29,7 +23,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--dry-run", action="store_true", help="list what would be sent; send nothing")
     p.add_argument(
-        "--today", type=_day, metavar="YYYY-MM-DD", help="run as if on this day (default: today)"
+        "--today",
+        type=iso_date,
+        metavar="YYYY-MM-DD",
+        help="run as if on this day (default: today)",
     )
     p.set_defaults(func=cmd_remind)
 

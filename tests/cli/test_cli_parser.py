@@ -51,3 +51,21 @@ def test_metrics_does_not_import_the_other_groups_dependencies() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["metrics", "a.csv", "--as-of", "30.09.2015"],
+        ["metrics", "a.csv", "--from", "2015-13-01"],
+        ["remind", "--today", "June 1"],
+    ],
+)
+def test_every_date_option_rejects_a_non_date_with_one_message(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as bad:
+        build_parser(argv).parse_args(argv)
+    err = capsys.readouterr().err
+    assert bad.value.code == 2
+    assert f"not a date of the form YYYY-MM-DD (e.g. 2026-03-01): {argv[-1]!r}" in err

@@ -156,7 +156,7 @@ def test_dry_run_and_cli(world: Engine, inbox: Inbox, capsys: pytest.CaptureFixt
     assert "sent 0 e-mail(s)" in capsys.readouterr().out
     with pytest.raises(SystemExit) as bad:
         main(["--database-url", url, "remind", "--today", "June 1"])
-    assert bad.value.code == 2 and "not a date like" in capsys.readouterr().err
+    assert bad.value.code == 2 and "not a date of the form YYYY-MM-DD" in capsys.readouterr().err
 
 
 def test_missing_smtp_settings_are_a_clear_error(
