@@ -98,8 +98,6 @@ class Indicator:
     kind: Kind
     #: msgid of the title every surface shows (pages, PDF, public page, exports, methodology)
     title: str
-    numerator_text: str
-    denominator_text: str
     #: rows behind the numerator (count, rate, funnel, mean) and the denominator mask's name
     numerator_mask: pl.Expr | None = None
     denominator: str | None = None
@@ -169,45 +167,79 @@ def _stag(days: int) -> pl.Expr:
     return _flag("open") & (_C("stagnation_days") > days).fill_null(False)
 
 
-_REACHED = {
-    "criminal_case": ("criminal_case", "in_court", "convicted", "custodial"),
-    "in_court": ("in_court", "convicted", "custodial"),
-    "convicted": ("convicted", "custodial"),
-    "custodial": ("custodial",),
-}
+#: the funnel's stages after the complaint, in order, each a flag of `case_metrics`
+_STAGES = ("criminal_case", "in_court", "convicted", "custodial")
 
 
 def _reached(stage: str) -> pl.Expr:
-    return pl.any_horizontal(*[_flag(c) for c in _REACHED[stage]])
+    """The cases that reached `stage` or a later one (every case reached "complaints")."""
+    if stage == "complaints":
+        return _EVERY
+    return pl.any_horizontal(*[_flag(c) for c in _STAGES[_STAGES.index(stage) :]])
 
 
-def _i(*args: Any, **kw: Any) -> tuple[str, Indicator]:
-    ind = Indicator(*args, **kw)
-    return ind.name, ind
+# One builder per kind: each names what its figure counts, and over which population (a name
+# in MASKS); the other facts (plain, formula, headline, session, better, ...) pass as they are.
+# `needs` lists the data a figure needs besides the complaint date, which every figure needs.
+
+
+def _figure(
+    name: str, kind: Kind, title: str, *, needs: tuple[str, ...] = (), **facts: Any
+) -> Indicator:
+    return Indicator(name, kind, title, needs=(*_COHORT_NEEDS, *needs), **facts)
+
+
+def _count(name: str, title: str, counted: pl.Expr, **facts: Any) -> Indicator:
+    """The number of cases that `counted` selects."""
+    return _figure(name, "count", title, numerator_mask=counted, **facts)
+
+
+def _rate(name: str, title: str, counted: pl.Expr, *, over: str, **facts: Any) -> Indicator:
+    """The share of the cases of population `over` that `counted` selects."""
+    return _figure(name, "rate", title, numerator_mask=counted, denominator=over, **facts)
+
+
+def _median(name: str, title: str, column: str, *, over: str, **facts: Any) -> Indicator:
+    """The median of `column` (days) over population `over`."""
+    return _figure(name, "median", title, value_column=column, denominator=over, **facts)
+
+
+def _mean(name: str, title: str, column: str, *, over: str, **facts: Any) -> Indicator:
+    """The mean of `column` over population `over`; its numerator's ids: the cases above 0."""
+    return _figure(
+        name,
+        "mean",
+        title,
+        value_column=column,
+        numerator_mask=_C(column) > 0,
+        numerator_agg=_C(column).sum().cast(pl.Int64),
+        denominator=over,
+        **facts,
+    )
+
+
+def _funnel(stage: str, title: str) -> Indicator:
+    """A stage of the funnel: the cases that reached it or a later stage."""
+    return _figure(f"funnel.{stage}", "funnel", title, numerator_mask=_reached(stage))
 
 
 #: The systemic indicators, in the order of indicators.md (the funnel as five stage figures).
-INDICATORS: dict[str, Indicator] = dict(
-    [
-        _i(
+INDICATORS: dict[str, Indicator] = {
+    ind.name: ind
+    for ind in (
+        _count(
             "complaints",
-            "count",
             N_("Complaints"),
-            "cases in the cohort",
-            "",
             _EVERY,
             plain=N_("How many complaints of torture were lodged in the period."),
             formula=N_("cases with complaint_date in the period"),
             headline=True,
         ),
-        _i(
+        _rate(
             "reclassification_rate",
-            "rate",
             N_("Procedural complaints turned into criminal cases"),
-            "procedural-complaint cases with a criminal case",
-            "procedural-complaint cases",
             _flag("criminal_case"),
-            "procedural",
+            over="procedural",
             plain=N_(
                 "Of the complaints filed as procedural 'wrongdoing', how many became a criminal case."
             ),
@@ -217,45 +249,35 @@ INDICATORS: dict[str, Indicator] = dict(
             headline=True,
             better="higher",
         ),
-        _i(
+        _rate(
             "prompt_reclassification_rate",
-            "rate",
             N_("…within 3 days"),
-            "procedural-complaint cases with days_to_criminal_case ≤ 3",
-            "procedural-complaint cases",
             (_C("days_to_criminal_case") <= 3).fill_null(False),
-            "procedural",
+            over="procedural",
             plain=N_(
                 "The same, but only where the criminal case was opened within 3 days, as the law requires for a crime report."
             ),
             formula=N_(
                 "procedural-complaint cases with days_to_criminal_case ≤ 3 / procedural-complaint cases"
             ),
-            needs=(*_COHORT_NEEDS, "criminal_case_date"),
+            needs=("criminal_case_date",),
             better="higher",
         ),
-        _i(
+        _median(
             "median_days_to_criminal_case",
-            "median",
             N_("Median days to a criminal case"),
-            "median of days_to_criminal_case",
-            "cohort cases with a criminal case",
-            None,
-            "criminal_case",
             "days_to_criminal_case",
+            over="criminal_case",
             plain=N_("Typical wait between complaint and the opening of a criminal case."),
             formula=N_("median of days_to_criminal_case over cases with a criminal case"),
-            needs=(*_COHORT_NEEDS, "criminal_case_date"),
+            needs=("criminal_case_date",),
             better="lower",
         ),
-        _i(
+        _rate(
             "torture_qualification_rate",
-            "rate",
             N_("Qualified as torture"),
-            "cases with a criminal case whose qualification is torture",
-            "cases with a criminal case",
             _C("qualification") == "torture",
-            "criminal_case",
+            over="criminal_case",
             plain=N_(
                 "Of the criminal cases, how many are treated as torture rather than a lesser offence."
             ),
@@ -263,27 +285,21 @@ INDICATORS: dict[str, Indicator] = dict(
             headline=True,
             better="higher",
         ),
-        _i(
+        _rate(
             "spu_involvement_rate",
-            "rate",
             N_("SPU involvement"),
-            "cases with spu_involved",
-            "cases",
             _flag("spu_involved"),
-            "cases",
+            over="cases",
             plain=N_("Share of complaints in which the Special Prosecutor's Unit took part."),
             formula=N_("cases with spu_involved / cases"),
             headline=True,
             better="higher",
         ),
-        _i(
+        _rate(
             "spu_lead_rate",
-            "rate",
             N_("SPU leads the investigation"),
-            "cases with spu_mode investigating",
-            "cases",
             _C("spu_mode") == "investigating",
-            "cases",
+            over="cases",
             plain=N_(
                 "Share of complaints the SPU investigated itself rather than only supervised."
             ),
@@ -291,192 +307,124 @@ INDICATORS: dict[str, Indicator] = dict(
             session=True,
             better="higher",
         ),
-        _i(
+        _rate(
             "spu_reactive_share",
-            "rate",
             N_("SPU brought in from outside"),
-            "SPU cases whose spu_trigger is lawyer_request, court_order or media",
-            "SPU cases",
             _C("spu_trigger").is_in(REACTIVE_TRIGGERS),
-            "spu",
+            over="spu",
             plain=N_(
                 "Of the SPU cases, how many reached the SPU only because a lawyer, a court or the media pushed."
             ),
             formula=N_("SPU cases with trigger lawyer_request, court_order or media / SPU cases"),
-            needs=(*_COHORT_NEEDS, "spu_trigger"),
+            needs=("spu_trigger",),
             better="lower",
         ),
-        _i(
+        _median(
             "median_days_to_spu",
-            "median",
             N_("Median days to SPU"),
-            "median of days_to_spu",
-            "SPU cases",
-            None,
-            "spu",
             "days_to_spu",
+            over="spu",
             plain=N_("Typical wait between complaint and the SPU's involvement."),
             formula=N_("median of days_to_spu over SPU cases"),
-            needs=(*_COHORT_NEEDS, "spu_date"),
+            needs=("spu_date",),
             better="lower",
         ),
-        _i(
+        _count(
             "open_cases",
-            "count",
             N_("Open cases"),
-            "open cases",
-            "",
             _flag("open"),
             plain=N_("Complaints of the period still being handled on the as-of date."),
             formula=N_("cases with open = true"),
         ),
-        _i(
+        _rate(
             "stagnant_share",
-            "rate",
             N_("Stagnant (> 90 days)"),
-            "open cases with stagnation_days > 90",
-            "open cases",
             _stag(90),
-            "open",
+            over="open",
             plain=N_("Of the open cases, how many had no authority action for over three months."),
             formula=N_("open cases with stagnation_days > 90 / open cases"),
             headline=True,
-            needs=(*_COHORT_NEEDS, "action_dates"),
+            needs=("action_dates",),
             better="lower",
         ),
-        _i(
+        _count(
             "stagnant_180",
-            "count",
             N_("Stagnant > 180 days"),
-            "open cases with stagnation_days > 180",
-            "",
             _stag(180),
             plain=N_("Open cases without action for over six months."),
             formula=N_("open cases with stagnation_days > 180 (count)"),
-            needs=(*_COHORT_NEEDS, "action_dates"),
+            needs=("action_dates",),
             better="lower",
         ),
-        _i(
+        _count(
             "stagnant_365",
-            "count",
             N_("Stagnant > 365 days"),
-            "open cases with stagnation_days > 365",
-            "",
             _stag(365),
             plain=N_("Open cases without action for over a year."),
             formula=N_("open cases with stagnation_days > 365 (count)"),
-            needs=(*_COHORT_NEEDS, "action_dates"),
+            needs=("action_dates",),
             better="lower",
         ),
-        _i(
+        _median(
             "median_stagnation_days",
-            "median",
             N_("Median days without action"),
-            "median of stagnation_days",
-            "open cases",
-            None,
-            "open",
             "stagnation_days",
+            over="open",
             plain=N_("Typical time open cases have waited."),
             formula=N_("median of stagnation_days over open cases"),
-            needs=(*_COHORT_NEEDS, "action_dates"),
+            needs=("action_dates",),
             better="lower",
         ),
-        _i(
+        _mean(
             "mean_reversals",
-            "mean",
             N_("Mean reversals"),
-            "reversals, summed over the cohort",
-            "cases",
-            _C("reversals") > 0,
-            "cases",
             "reversals",
-            numerator_agg=_C("reversals").sum().cast(pl.Int64),
+            over="cases",
             plain=N_("How often, on average, a case bounced between refusal and reopening."),
             formula=N_("mean of reversals over the cases"),
             better="lower",
         ),
-        _i(
+        _rate(
             "pingpong_share",
-            "rate",
             N_("Ping-pong cases"),
-            "cases with reversals ≥ 3",
-            "cases",
             _C("reversals") >= 3,
-            "cases",
+            over="cases",
             plain=N_("Share of cases reversed three times or more."),
             formula=N_("cases with reversals ≥ 3 / cases"),
             headline=True,
             better="lower",
         ),
-        _i(
+        _rate(
             "same_family_share",
-            "rate",
             N_("Checked by the same family"),
-            "cases with same_family_investigation",
-            "cases",
             _flag("same_family_investigation"),
-            "cases",
+            over="cases",
             plain=N_("Share of cases where the accused's own agency family checked them."),
             formula=N_("cases with same_family_investigation / cases"),
             session=True,
-            needs=(*_COHORT_NEEDS, "accused_agency"),
+            needs=("accused_agency",),
             better="lower",
         ),
-        _i("funnel.complaints", "funnel", N_("Complaints"), "cases in the cohort", "", _EVERY),
-        _i(
-            "funnel.criminal_case",
-            "funnel",
-            N_("Criminal case opened"),
-            "cases that reached a criminal case (or a later stage)",
-            "",
-            _reached("criminal_case"),
-        ),
-        _i(
-            "funnel.in_court",
-            "funnel",
-            N_("Sent to court"),
-            "cases that reached court (or a later stage)",
-            "",
-            _reached("in_court"),
-        ),
-        _i(
-            "funnel.convicted",
-            "funnel",
-            N_("Conviction"),
-            "cases with a conviction (or a custodial sentence)",
-            "",
-            _reached("convicted"),
-        ),
-        _i(
-            "funnel.custodial",
-            "funnel",
-            N_("Custodial sentence"),
-            "cases whose latest sentence is custodial",
-            "",
-            _reached("custodial"),
-        ),
-        _i(
+        _funnel("complaints", N_("Complaints")),
+        _funnel("criminal_case", N_("Criminal case opened")),
+        _funnel("in_court", N_("Sent to court")),
+        _funnel("convicted", N_("Conviction")),
+        _funnel("custodial", N_("Custodial sentence")),
+        _rate(
             "prosecution_rate",
-            "rate",
             N_("Sent to court"),
-            "cases in court",
-            "cases",
             _flag("in_court"),
-            "cases",
+            over="cases",
             plain=N_("Share of complaints that reached a court."),
             formula=N_("cases in court / cases"),
             headline=True,
             better="higher",
         ),
-        _i(
+        _rate(
             "timely_information_rate",
-            "rate",
             N_("Victim informed in time"),
-            "negative decisions with info delay ≤ 30 days",
-            "negative decisions with a known victim_informed_date",
             _C("info_delays").list.eval(pl.element() <= 30).list.any(),
-            "with_info",
+            over="with_info",
             numerator_agg=_C("info_delays")
             .list.eval(pl.element() <= 30)
             .list.sum()
@@ -490,18 +438,15 @@ INDICATORS: dict[str, Indicator] = dict(
                 "negative decisions with info delay ≤ 30 days / negative decisions with a known victim_informed_date"
             ),
             headline=True,
-            needs=(*_COHORT_NEEDS, "victim_informed_date"),
+            needs=("victim_informed_date",),
             quality_population="negative",
             better="higher",
         ),
-        _i(
+        _rate(
             "evidence_dismissed_share",
-            "rate",
             N_("Medical evidence, case closed"),
-            "cases with medical_evidence ≠ none whose state is refused or terminated",
-            "cases with medical_evidence ≠ none",
             _C("state").is_in(["refused", "terminated"]),
-            "medical_evidence",
+            over="medical_evidence",
             plain=N_(
                 "Of the cases with medical evidence, how many were refused or terminated anyway."
             ),
@@ -511,8 +456,8 @@ INDICATORS: dict[str, Indicator] = dict(
             session=True,
             better="lower",
         ),
-    ]
-)
+    )
+}
 
 FUNNEL_STAGES: tuple[str, ...] = tuple(n for n, i in INDICATORS.items() if i.kind == "funnel")
 #: the headline figures (overview, public page), in the registry's order
