@@ -19,6 +19,9 @@ from dashboard.cli import main
 from dashboard.cli.disclosure import read_export
 from dashboard.data.importer import read_files
 from dashboard.engine import disclosure as d
+from dashboard.engine.disclosure import outsider, suppression
+from dashboard.engine.disclosure import tables as stat_tables
+from dashboard.engine.indicators import INDICATORS
 from dashboard.engine.metrics import case_metrics
 from tests.conftest import EXAMPLES
 from tests.ui.demo_data import demo_frames
@@ -68,7 +71,7 @@ def _one_count(n: int) -> pl.DataFrame:
 
 
 def _rule(rows: list[tuple[str, int]], stat: str, rules: d.Rules = RULES) -> str | None:
-    marks = d.primary(_stats(rows), rules)
+    marks = suppression.primary(_stats(rows), rules)
     return marks.filter(stat=stat)["rule"].item()
 
 
@@ -116,7 +119,7 @@ def test_thresholds_are_settings(monkeypatch: pytest.MonkeyPatch) -> None:
             pl.lit("KZ-10").alias("region")
         ),
     }
-    frames = d.render(tables, d.primary(d.statistics(tables), rules), rules)
+    frames = d.render(tables, suppression.primary(stat_tables.statistics(tables), rules), rules)
     assert [f["display"].item() for f in frames.values()] == ["<3"] * 3
     assert _rule([("cases", 19), ("spu", 0)], "spu", rules) == "group"
 
@@ -140,7 +143,7 @@ def test_rates_are_shown_only_where_numerator_and_denominator_are() -> None:
             for f in pub.frames.values()
         ]
     )
-    kinds = {n: i.kind for n, i in d.INDICATORS.items()}
+    kinds = {n: i.kind for n, i in INDICATORS.items()}
     rates = rows.filter(
         pl.col("indicator").replace_strict(kinds, default="").is_in(["rate", "mean"])
     )
@@ -220,13 +223,15 @@ def test_attack_solves_the_margins() -> None:
 
 def _lp_range(f: pl.DataFrame, i: int) -> tuple[int, int | None]:
     """min and max of cell i over the margins, by a plain linear programme."""
-    row, col = d._node_exprs()
+    row, col = stat_tables.node_exprs()
     g = f.with_columns(row, col)
-    cells = list(zip(g["row_node"], g["col_node"], strict=True)) + [(d._TOTAL, d._TOTAL)]
+    cells = list(zip(g["row_node"], g["col_node"], strict=True)) + [
+        (stat_tables.TOTAL, stat_tables.TOTAL)
+    ]
     eqs: dict[tuple[str, str], dict[int, int]] = {}
     for j, (r, c) in enumerate(cells):
-        eqs.setdefault(("r", r), {})[j] = -1 if c == d._TOTAL else 1
-        eqs.setdefault(("c", c), {})[j] = -1 if r == d._TOTAL else 1
+        eqs.setdefault(("r", r), {})[j] = -1 if c == stat_tables.TOTAL else 1
+        eqs.setdefault(("c", c), {})[j] = -1 if r == stat_tables.TOTAL else 1
     a = np.zeros((len(eqs), len(cells)))
     for k, coef in enumerate(eqs.values()):
         for j, v in coef.items():
@@ -264,7 +269,7 @@ def test_flow_ranges_equal_the_linear_programme(
         pl.when(mask).then(pl.lit(None, pl.Int64)).otherwise("value").alias("hi"),
         pl.lit(0).alias("excl"),
     )
-    lo, hi, exact = d._stat_intervals(f, need=10**6)  # need: every bounded range exactly
+    lo, hi, exact = outsider._stat_intervals(f, need=10**6)  # need: every bounded range exactly
     for i in range(f.height):
         if f["lo"][i] != f["hi"][i]:
             lp_lo, lp_hi = _lp_range(f, i)
@@ -307,7 +312,7 @@ def test_a_count_pinned_where_no_shown_partner_is_left_is_protected_by_its_bound
     )
     pub = d.publish(metrics, as_of=as_of, rules=RULES)
     _assert_safe(pub)
-    assert pub.rounds > d.GREEDY_ROUNDS  # it took the escalation to settle
+    assert pub.rounds > suppression.GREEDY_ROUNDS  # it took the escalation to settle
     assert sum(f.filter(status="shown").height for f in pub.frames.values()) > 0
 
 
