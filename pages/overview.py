@@ -1,5 +1,7 @@
 """Overview: headline indicators, funnel, trends per half-year, regions ranked."""
 
+from dataclasses import replace
+
 import streamlit as st
 
 from dashboard import charts
@@ -73,9 +75,7 @@ chosen = st.multiselect(
     format_func=indicator_title,
     placeholder=t("Choose indicators"),
 )
-trend = load_breakdown(
-    c.version, c.as_of, c.start.replace(year=1900), c.end, "half_year", c.regions, c.agencies
-)
+trend = load_breakdown(replace(c.cohort, start=c.start.replace(year=1900)), "half_year")
 st.plotly_chart(
     chart(charts.trend_chart, trend, chosen, {n: indicator_title(n) for n in chosen}),
     key="ov_trend",

@@ -33,10 +33,10 @@ from dashboard.i18n.format import agency_name, fmt_period
 from dashboard.ui import address
 from dashboard.ui.auth import current_principal
 from dashboard.ui.loaders import (
+    Cohort,
     Version,
-    cohort,
+    cohort_metrics,
     data_version,
-    filtered_metrics,
     load_frames,
     load_freshness,
     load_indicators,
@@ -55,6 +55,11 @@ class Controls:
     regions: tuple[str, ...]
     agencies: tuple[str, ...]
     version: Version
+
+    @property
+    def cohort(self) -> Cohort:
+        """The cohort the figures of these choices are computed over."""
+        return Cohort(self.version, self.as_of, self.start, self.end, self.regions, self.agencies)
 
 
 def last_complete_half_year(today: date) -> str:
@@ -257,16 +262,16 @@ def page_header(title: str, controls: Controls | None = None) -> None:
 
 
 def cohort_of(c: Controls) -> pl.DataFrame:
-    return cohort(c.version, c.as_of, c.start, c.end, c.regions, c.agencies)
+    return cohort_metrics(c.cohort)
 
 
 def indicators_of(c: Controls) -> dict[str, Any]:
-    return load_indicators(c.version, c.as_of, c.start, c.end, c.regions, c.agencies)
+    return load_indicators(c.cohort)
 
 
 def quality_of(c: Controls) -> dict[str, Any]:
     """Indicator -> its data quality (dashboard.engine.quality.Quality) for the controls."""
-    return load_quality(c.version, c.as_of, c.start, c.end, c.regions, c.agencies)
+    return load_quality(c.cohort)
 
 
 def previous(c: Controls) -> Controls:
@@ -287,4 +292,4 @@ def scoped_metrics(c: Controls, key: str) -> pl.DataFrame:
     within the sidebar's regions and agencies."""
     if scope_toggle(key):
         return cohort_of(c)
-    return filtered_metrics(c.version, c.as_of, c.regions, c.agencies)
+    return c.cohort.metrics()

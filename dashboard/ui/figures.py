@@ -185,7 +185,7 @@ def region_chart(c: Controls, names: list[str], *, key: str, default: str) -> No
         key=f"{key}_ind",
         format_func=indicator_title,
     )
-    by_region = load_breakdown(c.version, c.as_of, c.start, c.end, "region", c.regions, c.agencies)
+    by_region = load_breakdown(c.cohort, "region")
     part = with_region_labels(by_region.filter(pl.col("indicator") == ind))
     if part.is_empty():
         st.info(t("No cases were complained in this period for the chosen regions and agencies."))

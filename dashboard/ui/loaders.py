@@ -1,8 +1,9 @@
 """Cached loaders: the engine, the shared data version, frames, metrics, indicators, docket,
 the public Publication.
 
-Every cached loader takes the data version as its first argument, so an import (which bumps
-the version in the database) is visible at once in every app process and nothing stale shows.
+Every cached loader takes the data version as its first argument (a cohort's loaders take a
+`Cohort`, which holds it), so an import (which bumps the version in the database) is visible at
+once in every app process and nothing stale shows.
 Polars frames are cached with `st.cache_resource` (shared, not copied): they are never mutated
 in place, and copying 10,000 cases on every rerun would cost more than the page itself.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -35,6 +37,23 @@ log = logging.getLogger(__name__)
 
 #: (database URL, data version): keys every cache, so two databases in one process never mix
 Version = tuple[str, int]
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """What a cohort's figures are computed over (the key of their caches): the cases complained
+    in [start, end] and known at `as_of`, within `regions` and `agencies` (empty: all)."""
+
+    version: Version
+    as_of: date
+    start: date
+    end: date
+    regions: tuple[str, ...] = ()
+    agencies: tuple[str, ...] = ()
+
+    def metrics(self) -> pl.DataFrame:
+        """Every case known at `as_of` within the regions and agencies, whatever its period."""
+        return filtered_metrics(self.version, self.as_of, self.regions, self.agencies)
 
 
 @st.cache_resource(show_spinner=False)
@@ -111,49 +130,22 @@ def gapped_metrics(
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def load_quality(
-    version: Version,
-    as_of: date,
-    start: date,
-    end: date,
-    regions_: tuple[str, ...],
-    agencies: tuple[str, ...],
-) -> dict[str, Quality]:
-    """Indicator -> the share of its cases lacking data it needs, for the sidebar's cohort."""
-    return shares(gapped_metrics(version, as_of, regions_, agencies), start=start, end=end)
+def load_quality(c: Cohort) -> dict[str, Quality]:
+    """Indicator -> the share of its cases lacking data it needs, for the cohort."""
+    gapped = gapped_metrics(c.version, c.as_of, c.regions, c.agencies)
+    return shares(gapped, start=c.start, end=c.end)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def load_indicators(
-    version: Version,
-    as_of: date,
-    start: date,
-    end: date,
-    regions_: tuple[str, ...],
-    agencies: tuple[str, ...],
-) -> dict[str, Any]:
-    """Indicator name -> Figure for the cohort complained in [start, end], as of `as_of`."""
-
-    return compute_indicators(
-        filtered_metrics(version, as_of, regions_, agencies), start=start, end=end
-    )
+def load_indicators(c: Cohort) -> dict[str, Any]:
+    """Indicator name -> Figure for the cohort."""
+    return compute_indicators(c.metrics(), start=c.start, end=c.end)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def load_breakdown(
-    version: Version,
-    as_of: date,
-    start: date,
-    end: date,
-    by: str,
-    regions_: tuple[str, ...],
-    agencies: tuple[str, ...],
-) -> pl.DataFrame:
+def load_breakdown(c: Cohort, by: str) -> pl.DataFrame:
     """Long frame (group, indicator, value, numerator, denominator) by region/agency/half-year."""
-
-    return breakdown(
-        filtered_metrics(version, as_of, regions_, agencies), start=start, end=end, by=by
-    )
+    return breakdown(c.metrics(), start=c.start, end=c.end, by=by)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -164,17 +156,9 @@ def load_docket(version: Version, as_of: date) -> pl.DataFrame:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def cohort(
-    version: Version,
-    as_of: date,
-    start: date,
-    end: date,
-    regions_: tuple[str, ...],
-    agencies: tuple[str, ...],
-) -> pl.DataFrame:
-    """Metrics of the cases complained in [start, end] (and known at as_of), filtered."""
-    m = filtered_metrics(version, as_of, regions_, agencies)
-    return m.filter(pl.col("complaint_on").is_between(start, end))
+def cohort_metrics(c: Cohort) -> pl.DataFrame:
+    """Metrics of the cohort's cases."""
+    return c.metrics().filter(pl.col("complaint_on").is_between(c.start, c.end))
 
 
 def search_cases(version: Version, query: str, principal: Principal) -> list[str]:

@@ -19,7 +19,7 @@ from dashboard.engine.indicators import PublicFigure, is_rate
 from dashboard.i18n import N_, t
 from dashboard.i18n.format import fmt_figure, fmt_number, indicator_help, indicator_title
 from dashboard.ui.figures import show_notes
-from dashboard.ui.loaders import data_version, load_quality
+from dashboard.ui.loaders import Cohort, data_version, load_quality
 from dashboard.ui.plots import chart
 
 #: the export's short text of a figure not shown, translated on screen
@@ -78,7 +78,7 @@ def public_flagged(today: date, period: str) -> frozenset[str]:
     """The national figures of `period` whose share of incomplete cases reaches the setting:
     only this one bit reaches the public page, never the share."""
     start, end = half_year_bounds(period)
-    quality = load_quality(data_version(), today, start, end, (), ())
+    quality = load_quality(Cohort(data_version(), today, start, end))
     threshold = get_settings().quality_flag_share
     return frozenset(n for n, q in quality.items() if q.flagged(threshold))
 
