@@ -16,9 +16,7 @@ from pathlib import Path
 
 from dashboard.cli.arguments import iso_date
 from dashboard.data.contract import region_codes
-from dashboard.data.database import get_engine
-from dashboard.data.importer import ImportValidationError, read_files
-from dashboard.data.store import load_frames
+from dashboard.data.reading import ImportValidationError, read_files
 from dashboard.engine.indicators import cli_cohort, metrics_cli_text
 
 DEFAULT_FROM = date(1900, 1, 1)
@@ -49,7 +47,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_metrics(args: argparse.Namespace) -> int:
-
     if (args.db is None) == (not args.paths):
         print("give either the files (CASES.csv EVENTS.csv) or --db, not both", file=sys.stderr)
         return 1
@@ -60,6 +57,11 @@ def cmd_metrics(args: argparse.Namespace) -> int:
         print("--from is after --to", file=sys.stderr)
         return 1
     if args.db is not None:
+        # imported here, not at the top: SQLAlchemy, SQLModel and the table models cost 0.33 s
+        # of start-up that the files' branch does not need (issue 19; bench/README.md)
+        from dashboard.data.database import get_engine
+        from dashboard.data.store import load_frames
+
         cases, events = load_frames(get_engine(args.db or None))
     else:
         try:

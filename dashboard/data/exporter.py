@@ -34,7 +34,7 @@ import xlsxwriter
 from sqlalchemy import Engine
 
 from dashboard.data.contract import BOOL_FALSE, BOOL_TRUE
-from dashboard.data.importer import NEEDS_ESCAPE
+from dashboard.data.reading import NEEDS_ESCAPE
 from dashboard.data.store import load_frames
 from dashboard.i18n import column_label, get_language, label_columns, region_name, t
 from db.engine import private_file

@@ -12,7 +12,8 @@ from polars.testing import assert_frame_equal, assert_series_equal
 from sqlalchemy import Engine
 
 from dashboard.data import store
-from dashboard.data.importer import _earlier_max, _needs_normalising, import_files
+from dashboard.data.importer import import_files
+from dashboard.data.reading import _earlier_max, _needs_normalising
 from tests.conftest import EXAMPLES
 
 rows = st.lists(

@@ -1,4 +1,4 @@
-"""importer._sorted: the frame sorted by its keys, and the same frame when it already is."""
+"""reading._sorted: the frame sorted by its keys, and the same frame when it already is."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
-from dashboard.data.importer import _sorted
+from dashboard.data.reading import _sorted
 
 rows = st.lists(
     st.tuples(st.sampled_from(["a", "B", "b", "ab", "é"]), st.integers(-3, 3) | st.none()),
