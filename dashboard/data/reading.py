@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -424,15 +425,22 @@ def _run_checks(frame: pl.DataFrame, checks: list[_Check]) -> list[ImportProblem
         if count:
             msgid = pl.lit(check.msgid) if isinstance(check.msgid, str) else check.msgid
             names = list(check.params)
-            # evaluated on the whole frame, then filtered: a parameter may be a window
-            # expression (the first occurrence of a repeated id)
-            hits = frame.select(
-                "_file",
-                "_line",
-                pl.col(check.column).alias("_value"),
-                msgid.alias("_msgid"),
-                *(expr.cast(pl.String).alias(f"_p_{n}") for n, expr in check.params.items()),
-            ).filter(frame.select(check.bad.fill_null(False)).to_series())
+            # the parameters on the whole frame, then the failing rows: a parameter may be a
+            # window expression (the first occurrence of a repeated id); the reason (msgid) on
+            # the failing rows only
+            hits = (
+                frame.with_columns(
+                    expr.cast(pl.String).alias(f"_p_{n}") for n, expr in check.params.items()
+                )
+                .filter(frame.select(check.bad.fill_null(False)).to_series())
+                .select(
+                    "_file",
+                    "_line",
+                    pl.col(check.column).alias("_value"),
+                    msgid.alias("_msgid"),
+                    *(f"_p_{n}" for n in names),
+                )
+            )
             for file, line, value, why, *params in hits.iter_rows():
                 message = Message(why, dict(zip(names, params, strict=True)))
                 problems.append(ImportProblem(file, line, check.column, message, value))
@@ -474,16 +482,50 @@ DATE_REASONS = (
 )
 
 
-def _date_reason(text_value: str | None) -> str:
-    try:
-        c.ImpreciseDate.parse(text_value or "")
-    except ValueError as exc:
-        return str(exc) if str(exc) in DATE_REASONS else DATE_REASONS[0]
-    return DATE_REASONS[0]
+def _date_reasons(cells: pl.Series) -> pl.Series:
+    """What contract.ImpreciseDate.parse says of each bad date cell (a DATE_REASONS msgid), in
+    one vectorised pass over the failing cells.
+
+    As `re`'s `\\d` and `int()` do, any Unicode decimal digit counts as a digit (`٢٠١٢-١٣`:
+    "month must be 01-12"), and `$` allows one trailing newline.
+
+    >>> _date_reasons(pl.Series(["12.05.2012", "1899", "2012-13", "2011-02-29"])).to_list()
+    ... # doctest: +NORMALIZE_WHITESPACE
+    ['not a date of the form YYYY-MM-DD, YYYY-MM or YYYY', 'year outside 1900-2100',
+     'month must be 01-12', 'no such day in the calendar']
+    """
+    others = cells.str.extract_all(r"[^0-9\x00-\x7f]").explode().drop_nulls().unique()
+    digits = [ch for ch in others.to_list() if ch.isdecimal()]
+    ascii_digits = [str(unicodedata.decimal(ch)) for ch in digits]
+    text = pl.col("t").str.replace_many(digits, ascii_digits) if digits else pl.col("t")
+    length = text.str.strip_suffix("\n").str.len_chars()
+    year, month, day = (text.str.slice(at, n).cast(pl.Int64, strict=False) for at, n in DATE_PARTS)
+    month_days = pl.date(year.clip(1900, 2100), month.clip(1, 12), 1).dt.month_end().dt.day()
+    form, year_range, month_range, calendar = (pl.lit(r) for r in DATE_REASONS)
+    reason = (
+        pl.when(~text.str.contains(r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?\n?$"))
+        .then(form)
+        .when(~year.is_between(1900, 2100))
+        .then(year_range)
+        .when(length == 4)
+        .then(form)  # a valid year: ImpreciseDate accepts what the polars check refused
+        .when(~month.is_between(1, 12))
+        .then(month_range)
+        .when(length == 7)
+        .then(form)
+        .when(~day.is_between(1, month_days))
+        .then(calendar)
+        .otherwise(form)
+    )
+    return pl.DataFrame({"t": cells}).select(reason).to_series()
+
+
+#: where a contract date's year, month and day sit in its text (offset, length)
+DATE_PARTS = ((0, 4), (5, 2), (8, 2))
 
 
 def _date_check(name: str) -> list[_Check]:
-    reason = pl.col(name).map_elements(_date_reason, return_dtype=pl.String)
+    reason = pl.col(name).map_batches(_date_reasons, return_dtype=pl.String)
     today = date.today()
     future = ~_bad_date(name) & (c.date_start(name) > today)
     return [

@@ -12,8 +12,15 @@ from polars.testing import assert_frame_equal, assert_series_equal
 from sqlalchemy import Engine
 
 from dashboard.data import store
+from dashboard.data.contract import ImpreciseDate
 from dashboard.data.importer import import_files
-from dashboard.data.reading import _earlier_max, _needs_normalising
+from dashboard.data.reading import (
+    DATE_REASONS,
+    _bad_date,
+    _date_reasons,
+    _earlier_max,
+    _needs_normalising,
+)
 from tests.conftest import EXAMPLES
 
 rows = st.lists(
@@ -34,6 +41,45 @@ def test_earlier_max_is_the_windowed_running_maximum(rows: list[tuple[str, int]]
     got = frame.select(_earlier_max(pl.col("day"), "key").alias("x"))["x"]
     want = frame.select(pl.col("day").cum_max().shift(1).over("key").alias("x"))["x"]
     assert_series_equal(got, want)
+
+
+def parse_reason(cell: str) -> str:
+    """What ImpreciseDate.parse (one cell at a time) says of a cell the date check refuses."""
+    try:
+        ImpreciseDate.parse(cell)
+    except ValueError as exc:
+        return str(exc) if str(exc) in DATE_REASONS else DATE_REASONS[0]
+    return DATE_REASONS[0]
+
+
+date_like = st.lists(
+    st.one_of(
+        st.from_regex(r"\A[0-9١٢３]{4}(-[0-9٠٥]{2}(-[0-9]{2})?)?\n?\Z"),
+        st.builds(
+            "{:04d}-{:02d}-{:02d}".format,
+            st.integers(1890, 2110),
+            st.integers(0, 13),
+            st.integers(0, 32),
+        ),
+        st.text(max_size=12),
+    ),
+    min_size=1,
+    max_size=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(cells=date_like)
+def test_date_reasons_say_what_the_parser_says(cells: list[str]) -> None:
+    frame = pl.DataFrame({"d": cells}, schema={"d": pl.String})
+    bad = frame.filter(_bad_date("d"))["d"]
+    assert _date_reasons(bad).to_list() == [parse_reason(cell) for cell in bad.to_list()]
+
+
+def test_a_file_of_bad_dates_gets_every_reason() -> None:
+    cells = ["12.05.2012", "1899-01-01", "2012-13", "2011-02-29", "٢٠١٢-١٣", "2012-01-01\n"]
+    assert _date_reasons(pl.Series(cells)).to_list() == [parse_reason(c) for c in cells]
+    assert len(set(_date_reasons(pl.Series(cells)))) == len(DATE_REASONS)
 
 
 def test_only_columns_with_such_cells_are_normalised() -> None:
