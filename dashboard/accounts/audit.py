@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 
 from dashboard.accounts.roles import require
 from dashboard.data.contract import PERSONAL_FIELDS
+from dashboard.i18n import t
 from db.engine import session_scope
 from db.models import AuditLog
 
@@ -87,6 +88,38 @@ def fields(row: Any, names: Iterable[str]) -> dict[str, Any]:
     {'b': 2}
     """
     return {name: getattr(row, name) for name in names}
+
+
+def last_change(s: Session, *, entity: str, entity_id: Any) -> AuditLog | None:
+    """The latest audit row of one record: who saved it last, and when."""
+    return s.exec(
+        select(AuditLog)
+        .where(AuditLog.entity == entity, AuditLog.entity_id == str(entity_id))
+        .order_by(col(AuditLog.at).desc(), col(AuditLog.id).desc())
+    ).first()
+
+
+class StaleSave(RuntimeError):
+    """Somebody saved the record after the caller opened it; the save was not applied.
+
+    A subclass names the record in `msgid`, with {who} and {when} of the last change.
+    """
+
+    msgid: str
+
+    def __init__(self, *, changed_by: str | None, changed_at: Any):
+        self.changed_by = changed_by or "?"
+        self.changed_at = changed_at
+        when = (
+            changed_at.strftime("%Y-%m-%d %H:%M")
+            if isinstance(changed_at, datetime)
+            else str(changed_at or "?")
+        )
+        self.params = {"who": self.changed_by, "when": when}
+        super().__init__(self.msgid.format(**self.params))
+
+    def message(self) -> str:
+        return t(self.msgid, **self.params)
 
 
 def _to_json(data: Mapping[str, Any] | None) -> str | None:

@@ -27,7 +27,7 @@ from dataclasses import field as dc_field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, col, func, select
 
 from dashboard.accounts import audit
 from dashboard.i18n import N_, t
@@ -109,8 +109,8 @@ class NotFound(LookupError):
     """No such session, docket entry or recommendation."""
 
 
-class StaleEdit(RuntimeError):
-    """Somebody saved the record after the caller read it; the save was not applied."""
+class StaleEdit(audit.StaleSave):
+    """Somebody saved the recommendation after the caller read it; the save was not applied."""
 
     msgid = N_(
         "This recommendation was changed by {who} at {when} since you opened it; "
@@ -119,18 +119,7 @@ class StaleEdit(RuntimeError):
 
     def __init__(self, *, recommendation_id: int, changed_by: str | None, changed_at: Any):
         self.recommendation_id = recommendation_id
-        self.changed_by = changed_by or "?"
-        self.changed_at = changed_at
-        when = (
-            changed_at.strftime("%Y-%m-%d %H:%M")
-            if isinstance(changed_at, datetime)
-            else str(changed_at or "?")
-        )
-        self.params = {"who": self.changed_by, "when": when}
-        super().__init__(self.msgid.format(**self.params))
-
-    def message(self) -> str:
-        return t(self.msgid, **self.params)
+        super().__init__(changed_by=changed_by, changed_at=changed_at)
 
 
 def check_problems(problems: list[Problem]) -> None:
@@ -148,6 +137,13 @@ def utc_now() -> datetime:
 
 def clean_text(value: str | None) -> str:
     return (value or "").strip()
+
+
+def count_by(s: Session, key: Any, *where: Any) -> dict[Any, int]:
+    """How many rows there are for each value of the column `key` (e.g. comments per docket
+    entry), counting only the rows that match `where`."""
+    q = select(key, func.count()).where(*where).group_by(col(key))
+    return dict(s.exec(q).all())  # type: ignore[call-overload]
 
 
 def record_change(s: Session, **audit_fields: Any) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import polars as pl
 from sqlalchemy import Engine
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from dashboard.accounts.roles import Principal, can, require
 from dashboard.committee.common import (
@@ -16,6 +16,7 @@ from dashboard.committee.common import (
     Problem,
     check_problems,
     clean_text,
+    count_by,
     save_audited,
     utc_now,
 )
@@ -65,13 +66,7 @@ def docket_frame(
         if not include_removed:
             q = q.where(col(DocketEntry.included).is_(True))
         pairs = s.exec(q).all()
-        counts = dict(
-            s.exec(  # type: ignore[call-overload]
-                select(DocketComment.docket_entry_id, func.count()).group_by(
-                    col(DocketComment.docket_entry_id)
-                )
-            ).all()
-        )
+        counts = count_by(s, DocketComment.docket_entry_id)
     rows = [
         {
             "entry_id": e.id,

@@ -32,7 +32,6 @@ from dashboard.data.contract import AGENCY_CODES, region_codes
 from dashboard.i18n import N_
 from db.engine import session_scope
 from db.models import (
-    AuditLog,
     CommitteeSession,
     DocketEntry,
     Recommendation,
@@ -202,11 +201,7 @@ def create_recommendation(
 
 def _stale(s: Session, recommendation_id: int) -> StaleEdit:
     """Who saved the recommendation last, for the conflict message."""
-    last = s.exec(
-        select(AuditLog)
-        .where(AuditLog.entity == ENTITY, AuditLog.entity_id == str(recommendation_id))
-        .order_by(col(AuditLog.at).desc(), col(AuditLog.id).desc())
-    ).first()
+    last = audit.last_change(s, entity=ENTITY, entity_id=recommendation_id)
     if s.get(Recommendation, recommendation_id) is None:
         raise NotFound(f"no recommendation {recommendation_id}")
     return StaleEdit(

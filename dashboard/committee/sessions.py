@@ -9,7 +9,7 @@ from typing import Any
 
 import polars as pl
 from sqlalchemy import Engine
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from dashboard.accounts import audit
 from dashboard.accounts.roles import Principal, can, require
@@ -20,6 +20,7 @@ from dashboard.committee.common import (
     Problem,
     check_problems,
     clean_text,
+    count_by,
     current_date,
     save_audited,
     utc_now,
@@ -227,20 +228,8 @@ def list_sessions(*, engine: Engine, principal: Principal) -> pl.DataFrame:
         rows = s.exec(
             select(CommitteeSession).order_by(col(CommitteeSession.session_date).desc())
         ).all()
-        docket_n = dict(
-            s.exec(  # type: ignore[call-overload]
-                select(DocketEntry.session_id, func.count())
-                .where(col(DocketEntry.included).is_(True))
-                .group_by(col(DocketEntry.session_id))
-            ).all()
-        )
-        rec_n = dict(
-            s.exec(  # type: ignore[call-overload]
-                select(Recommendation.session_id, func.count()).group_by(
-                    col(Recommendation.session_id)
-                )
-            ).all()
-        )
+        docket_n = count_by(s, DocketEntry.session_id, col(DocketEntry.included).is_(True))
+        rec_n = count_by(s, Recommendation.session_id)
     return pl.DataFrame(
         [
             {

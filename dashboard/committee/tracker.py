@@ -9,7 +9,7 @@ from typing import Any
 
 import polars as pl
 from sqlalchemy import Engine
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from dashboard.accounts import audit
 from dashboard.accounts.roles import Principal, can, require
@@ -18,6 +18,7 @@ from dashboard.committee.common import (
     KIND_LABELS,
     STATUS_LABELS,
     NotFound,
+    count_by,
     current_date,
 )
 from dashboard.committee.recommendations import history_frame, readable_text, sees_case_reference
@@ -111,13 +112,7 @@ def tracker_frame(
         if principal.agency is not None:
             q = q.where(col(Recommendation.addressee) == principal.agency)
         pairs = s.exec(q).all()
-        n_updates = dict(
-            s.exec(  # type: ignore[call-overload]
-                select(RecommendationUpdate.recommendation_id, func.count()).group_by(
-                    col(RecommendationUpdate.recommendation_id)
-                )
-            ).all()
-        )
+        n_updates = count_by(s, RecommendationUpdate.recommendation_id)
     rows = []
     for r, sess in pairs:
         overdue = is_overdue(r.status, r.due_date, today)

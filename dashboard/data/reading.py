@@ -632,21 +632,10 @@ def _event_checks(missing: dict[str, set[str]]) -> list[_Check]:
 
 
 def _qualification_checks(etype: pl.Expr, known_type: pl.Expr) -> list[_Check]:
-    q = pl.col("qualification")
-    allowed = c.QUALIFICATION_REQUIRED_FOR + c.QUALIFICATION_OPTIONAL_FOR
+    allowed = etype.is_in(list(c.QUALIFICATION_REQUIRED_FOR + c.QUALIFICATION_OPTIONAL_FOR))
     return [
-        _Check(
-            "qualification",
-            N_("required for event_type {event_type}"),
-            q.is_null() & etype.is_in(list(c.QUALIFICATION_REQUIRED_FOR)),
-            {"event_type": etype},
-        ),
-        _Check(
-            "qualification",
-            N_("must be empty for event_type {event_type}"),
-            q.is_not_null() & known_type & ~etype.is_in(list(allowed)),
-            {"event_type": etype},
-        ),
+        _required_for("qualification", etype, c.QUALIFICATION_REQUIRED_FOR),
+        _empty_unless("qualification", etype, known_type, allowed),
         _vocab("qualification", c.QUALIFICATION),
     ]
 
@@ -658,18 +647,8 @@ def _detail_checks(etype: pl.Expr, known_type: pl.Expr) -> list[_Check]:
     allowed_here = etype.replace_strict(allowed_text, default="", return_dtype=pl.String)
     with_values = etype.is_in(list(c.DETAIL_VALUES))
     return [
-        _Check(
-            "detail",
-            N_("required for event_type {event_type}"),
-            d.is_null() & etype.is_in(list(c.DETAIL_REQUIRED_FOR)),
-            {"event_type": etype},
-        ),
-        _Check(
-            "detail",
-            N_("must be empty for event_type {event_type}"),
-            d.is_not_null() & known_type & ~with_values,
-            {"event_type": etype},
-        ),
+        _required_for("detail", etype, c.DETAIL_REQUIRED_FOR),
+        _empty_unless("detail", etype, known_type, with_values),
         _Check(
             "detail",
             N_("must be one of {values} for event_type {event_type}"),
@@ -680,16 +659,23 @@ def _detail_checks(etype: pl.Expr, known_type: pl.Expr) -> list[_Check]:
 
 
 def _trigger_checks(etype: pl.Expr, known_type: pl.Expr) -> list[_Check]:
-    t = pl.col("trigger")
     return [
-        _Check(
-            "trigger",
-            N_("must be empty for event_type {event_type}"),
-            t.is_not_null() & known_type & (etype != "spu_involved"),
-            {"event_type": etype},
-        ),
+        _empty_unless("trigger", etype, known_type, etype == "spu_involved"),
         _vocab("trigger", c.TRIGGERS),
     ]
+
+
+def _required_for(name: str, etype: pl.Expr, types: Sequence[str]) -> _Check:
+    """`name` must be filled on events of the `types`."""
+    bad = pl.col(name).is_null() & etype.is_in(list(types))
+    return _Check(name, N_("required for event_type {event_type}"), bad, {"event_type": etype})
+
+
+def _empty_unless(name: str, etype: pl.Expr, known_type: pl.Expr, allowed: pl.Expr) -> _Check:
+    """`name` must be empty on events of a known type unless `allowed` (an unknown type has
+    its own problem)."""
+    bad = pl.col(name).is_not_null() & known_type & ~allowed
+    return _Check(name, N_("must be empty for event_type {event_type}"), bad, {"event_type": etype})
 
 
 # --- rules across rows and tables ----------------------------------------------------------------

@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from datetime import datetime
 from typing import Any
 
 import polars as pl
@@ -31,7 +30,7 @@ from dashboard.accounts.roles import Principal, can, require
 from dashboard.data import contract as c
 from dashboard.data.casefile import CaseNotFound
 from dashboard.data.importer import ImportProblem, ImportValidationError, RowCheck, check_rows
-from dashboard.i18n import N_, Message, t
+from dashboard.i18n import N_, Message
 from db.engine import bump_version
 from db.models import AuditLog
 
@@ -51,7 +50,7 @@ FORM = "form"
 EVENT_FIELDS = tuple(n for n in c.EVENT_COLUMNS if n not in ("case_id", "seq"))
 
 
-class StaleCase(RuntimeError):
+class StaleCase(audit.StaleSave):
     """Somebody saved the case after the caller opened it; the save was not applied."""
 
     msgid = N_(
@@ -60,16 +59,7 @@ class StaleCase(RuntimeError):
 
     def __init__(self, *, case_id: str, changed_by: str | None, changed_at: Any):
         self.case_id = case_id
-        when = (
-            changed_at.strftime("%Y-%m-%d %H:%M")
-            if isinstance(changed_at, datetime)
-            else str(changed_at or "?")
-        )
-        self.params = {"who": changed_by or "?", "when": when}
-        super().__init__(self.msgid.format(**self.params))
-
-    def message(self) -> str:
-        return t(self.msgid, **self.params)
+        super().__init__(changed_by=changed_by, changed_at=changed_at)
 
 
 def _problem(column: str, msgid: str, value: Any = None, **params: Any) -> ImportProblem:
@@ -132,11 +122,7 @@ def _claim(conn: Connection, case_id: str, expected_version: int) -> None:
     if _case_row(conn, case_id) is None:
         raise CaseNotFound(case_id)
     with Session(bind=conn) as s:
-        last = s.exec(
-            select(AuditLog)
-            .where(AuditLog.entity == ENTITY, AuditLog.entity_id == case_id)
-            .order_by(col(AuditLog.at).desc(), col(AuditLog.id).desc())
-        ).first()
+        last = audit.last_change(s, entity=ENTITY, entity_id=case_id)
     raise StaleCase(
         case_id=case_id,
         changed_by=last.username if last else None,

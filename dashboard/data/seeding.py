@@ -34,6 +34,7 @@ import seed.synthetic as synthetic_module
 from dashboard import committee
 from dashboard.accounts import audit
 from dashboard.accounts.roles import Principal
+from dashboard.committee import accountability as acc
 from dashboard.data.importer import import_files
 from db.engine import bump_version, session_scope
 from db.models import (
@@ -497,10 +498,6 @@ def _seed_voices(
 ) -> None:
     """The agency's reports, civil society's comments and the publication of the texts of one
     demo recommendation, in mixed states (some published, some not, one correction)."""
-    from dashboard import committee
-    from dashboard.accounts.roles import Principal
-    from dashboard.committee import accountability as acc
-
     if where not in _UNPUBLISHED_TEXTS:
         rec = committee.get_recommendation(engine=engine, principal=who, recommendation_id=rec_id)
         acc.publish(
