@@ -262,7 +262,6 @@ def report_form(principal: Principal, rec_id: int, line: pl.DataFrame) -> None:
         text=ss[_key("rep", "text")],
         reason=ss[_key("rep", "reason")],
         corrects_id=ss[_key("rep", "corrects")],
-        uploads=uploads(ss[_key("rep", "files")]),
     )
 
 
@@ -282,7 +281,6 @@ def submission_form(principal: Principal, rec_id: int) -> None:
         principal=principal,
         recommendation_id=rec_id,
         text=ss[_key("sub", "text")],
-        uploads=uploads(ss[_key("sub", "files")]),
     )
 
 
@@ -303,8 +301,10 @@ def _done(prefix: str, message: str) -> None:
 
 
 def _save(prefix: str, done: str, fn: Callable[..., Any], *, where: str, **kwargs: Any) -> None:
-    """`run_write` a form's input; once saved, the form starts afresh and shows `done`."""
-    if run_write(fn, where=where, **kwargs) is not None:
+    """`run_write` a form's input with the files it took (`_files_and_submit`); once saved, the
+    form starts afresh and shows `done`."""
+    files = uploads(st.session_state[_key(prefix, "files")])
+    if run_write(fn, where=where, uploads=files, **kwargs) is not None:
         _done(prefix, done)
 
 
@@ -398,7 +398,6 @@ def assessment_files(principal: Principal, rec_id: int, line: pl.DataFrame) -> N
         where=t("The files"),
         principal=principal,
         assessment_id=ss[_key("asf", "entry")],
-        uploads=uploads(ss[_key("asf", "files")]),
     )
 
 

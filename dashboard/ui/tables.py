@@ -1,7 +1,9 @@
-"""Case tables: sortable, labelled in the interface language, a row opens its case."""
+"""Case tables: sortable, labelled in the interface language, a row opens its case; the case
+list's filters."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -9,8 +11,8 @@ import polars as pl
 import streamlit as st
 
 from dashboard.data import public
-from dashboard.data.contract import regions
-from dashboard.engine.metrics import METRIC_NAMES
+from dashboard.data.contract import AGENCY_CODES, COMPLAINT_CHANNEL, HARM, region_codes, regions
+from dashboard.engine.metrics import METRIC_NAMES, STATES
 from dashboard.i18n import (
     COLUMN_VOCABULARY,
     N_,
@@ -20,7 +22,7 @@ from dashboard.i18n import (
     region_name,
     t,
 )
-from dashboard.i18n.format import fmt_number
+from dashboard.i18n.format import fmt_number, vocab_format
 from dashboard.ui.auth import current_principal
 from dashboard.ui.drilldown import case_links, open_case
 from dashboard.ui.loaders import engine
@@ -133,6 +135,57 @@ def case_table(
             icon=":material/download:",
             on_click="ignore",
         )
+
+
+#: the case list's flags: the cases each one keeps, and its name (msgid)
+CASE_FLAGS: dict[str, tuple[pl.Expr, str]] = {
+    "stagnant": (pl.col("stagnation_days") > 90, N_("Stagnant > 90 days")),
+    "pingpong": (pl.col("reversals") >= 3, N_("Ping-pong (≥ 3 reversals)")),
+    "spu": (pl.col("spu_involved"), N_("SPU involved")),
+    "same_family": (pl.col("same_family_investigation"), N_("Same-family investigation")),
+    "retaliation": (pl.col("retaliation"), N_("Retaliation reported")),
+    "incomplete": (pl.col("missing") != "", N_("Data to complete")),
+}
+
+
+def _column_filters() -> tuple[tuple[str, str, str, Sequence[str], Callable[[str], str]], ...]:
+    """The case list's filters by column: (column, key, header msgid, options, option name)."""
+    return (
+        ("region", "region", N_("Region"), region_codes(), region_name),
+        ("accused_agency", "agency", N_("Accused agency"), AGENCY_CODES, vocab_format("agency")),
+        ("state", "state", N_("State"), STATES, vocab_format("state")),
+        (
+            "complaint_channel",
+            "channel",
+            N_("Channel"),
+            COMPLAINT_CHANNEL,
+            vocab_format("complaint_channel"),
+        ),
+        ("harm", "harm", N_("Harm"), HARM, vocab_format("harm")),
+    )
+
+
+def case_filters(pool: pl.DataFrame, *, key: str) -> pl.DataFrame:
+    """A row of filters (by column, then by flag; none chosen: all) and the cases of `pool`
+    that pass every one. The widgets' keys are `key` + "_region", "_agency", ..., "_flags"."""
+    filters = _column_filters()
+    *cells, last = st.columns(len(filters) + 1)
+    for cell, (column, name, header, options, fmt) in zip(cells, filters, strict=True):
+        chosen = cell.multiselect(
+            t(header), list(options), key=f"{key}_{name}", format_func=fmt, placeholder=t("All")
+        )
+        if chosen:
+            pool = pool.filter(pl.col(column).is_in(chosen))
+    flags = last.multiselect(
+        t("Flags"),
+        list(CASE_FLAGS),
+        key=f"{key}_flags",
+        format_func=lambda f: t(CASE_FLAGS[f][1]),
+        placeholder=t("All"),
+    )
+    for flag in flags:
+        pool = pool.filter(CASE_FLAGS[flag][0].fill_null(False))
+    return pool
 
 
 def with_case_links(df: pl.DataFrame, column: str = "case_id") -> pl.DataFrame:
