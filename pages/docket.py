@@ -8,7 +8,7 @@ from dashboard import committee
 from dashboard.accounts.roles import can
 from dashboard.i18n import label, t
 from dashboard.i18n.format import agency_name, fmt_date
-from dashboard.reports.pack import CASE_FACTS, fmt_fact
+from dashboard.reports.pack_data import CASE_FACTS, fmt_fact
 from dashboard.ui.auth import require_page
 from dashboard.ui.committee import (
     docket_columns,

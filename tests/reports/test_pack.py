@@ -17,7 +17,8 @@ from dashboard.accounts.roles import AccessDenied, Principal
 from dashboard.committee.notes import add_note, retract_note
 from dashboard.data.importer import import_files
 from dashboard.i18n import set_language
-from dashboard.reports import pack
+from dashboard.reports import document, pack
+from dashboard.reports.pack_data import PackFigure
 from db.models import AuditLog
 from tests.conftest import ARTIFACTS, ROOT
 from tests.raw_text import defects
@@ -204,8 +205,8 @@ def test_render_from_plain_data_without_a_database() -> None:
         generated_by="sec",
         events_known_on=date(2016, 2, 1),
         headline=[
-            pack.PackFigure("complaints", "Complaints", 0, 0, None),
-            pack.PackFigure("spu_involvement_rate", "SPU involvement", None, 0, 0),
+            PackFigure("complaints", "Complaints", 0, 0, None),
+            PackFigure("spu_involvement_rate", "SPU involvement", None, 0, 0),
         ],
         trend=[{"title": "Empty", "period": "2015-H2", "indicator": "complaints", "value": 0.0}],
         docket=[],
@@ -229,13 +230,13 @@ def test_bundled_font_covers_kazakh_letters() -> None:
 def test_pack_works_without_system_fonts(two_sessions, monkeypatch: pytest.MonkeyPatch) -> None:
     """On a machine without fonts-dejavu-core the copy inside the package is used."""
     engine, sid = two_sessions
-    monkeypatch.setattr(pack, "_SYSTEM_FONTS", Path("/nonexistent"))
-    pack.font_path.cache_clear()
+    monkeypatch.setattr(document, "_SYSTEM_FONTS", Path("/nonexistent"))
+    document.font_path.cache_clear()
     try:
-        assert "dashboard/resources/fonts" in str(pack.font_path(""))
+        assert "dashboard/resources/fonts" in str(document.font_path(""))
         text = _text(pack.session_pack_pdf(engine=engine, principal=MEM, session_id=sid))
     finally:
-        pack.font_path.cache_clear()
+        document.font_path.cache_clear()
     assert "Қысқы сессия" in text
     with Session(engine) as s:
         rows = s.exec(select(AuditLog).where(AuditLog.action == "export")).all()
