@@ -76,15 +76,23 @@ def fmt_figure(name: str, value: Any) -> str:
     return fmt_number(value)
 
 
-def fmt_date(text: str | None) -> str:
-    """A contract date keeping its precision: '2012-07-03', '~Jul 2012' (month named in the
-    interface language), '~2012'; '' if missing."""
+def _date_cell(text: str | None) -> ImpreciseDate | str:
+    """A contract date cell parsed, or the text to show as it is: '' if missing, text that is
+    not a date unchanged (a formatter never hides what was stored)."""
     if not text:
         return ""
     try:
-        d = ImpreciseDate.parse(text)
+        return ImpreciseDate.parse(text)
     except ValueError:
         return text
+
+
+def fmt_date(text: str | None) -> str:
+    """A contract date keeping its precision: '2012-07-03', '~Jul 2012' (month named in the
+    interface language), '~2012'; '' if missing."""
+    d = _date_cell(text)
+    if isinstance(d, str):
+        return d
     return d.text if d.precision == "day" else format_date(d)
 
 
@@ -104,12 +112,9 @@ def fmt_period(label: str, today: date | None = None) -> str:
 def fmt_date_words(text: str | None) -> str:
     """A contract date for print, its precision said in words: '03.07.2012', 'июль 2012 г.
     (день не известен)', '2012 (месяц не известен)'; '' if missing."""
-    if not text:
-        return ""
-    try:
-        d = ImpreciseDate.parse(text)
-    except ValueError:
-        return text
+    d = _date_cell(text)
+    if isinstance(d, str):
+        return d
     if d.precision == "day":
         return format_date(d.start)
     if d.precision == "month":
