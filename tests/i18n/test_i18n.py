@@ -27,7 +27,7 @@ from dashboard.i18n import (
     set_language,
     t,
 )
-from dashboard.i18n.format import indicator_title
+from dashboard.i18n.format import fmt_date, fmt_date_words, indicator_title
 from tests.conftest import ROOT, SPEC
 
 TRANSLATED = ("ru", "kk")
@@ -371,6 +371,24 @@ def test_formatting_of_missing_and_odd_values() -> None:
     assert format_date("not a date") == "not a date"
     assert format_percent(0.5, 0) == f"50{NBSP}%"
     assert format_datetime(datetime(2012, 7, 3, 14, 5)) == "03.07.2012 14:05"
+
+
+@pytest.mark.parametrize("fmt", [fmt_date, fmt_date_words])
+def test_date_cell_formatters_show_missing_as_empty_and_odd_text_as_stored(fmt) -> None:
+    set_language("ru")
+    assert fmt(None) == "" and fmt("") == ""
+    assert fmt("2012-13") == "2012-13" and fmt("not a date") == "not a date"
+
+
+def test_date_in_words_says_the_precision() -> None:
+    set_language("ru")
+    assert fmt_date_words("2012-07-03") == "03.07.2012"
+    assert fmt_date_words("2012-07").startswith("июль 2012") and "(день неизвестен)" in (
+        fmt_date_words("2012-07")
+    )
+    assert fmt_date_words("2012") == "2012 г. (месяц неизвестен)"
+    set_language("en")
+    assert fmt_date_words("2012") == "2012 (month not known)"
 
 
 def test_default_language_from_settings(monkeypatch: pytest.MonkeyPatch) -> None:
