@@ -100,31 +100,24 @@ def _encoding_of(f: io.BufferedIOBase | io.BytesIO) -> tuple[str | None, bool]:
         return "utf-16", True
     f.seek(0)
     # UTF-8 throughout? Checked in chunks with an incremental decoder: a large file is never
-    # held in memory for this
-    utf8 = codecs.getincrementaldecoder("utf-8")()
-    cp1251 = codecs.getincrementaldecoder("cp1251")()
-    is_utf8 = is_cp1251 = True
-    while chunk := f.read(_CHUNK):
-        if is_utf8:
-            try:
-                utf8.decode(chunk)
-            except UnicodeDecodeError:
-                is_utf8 = False
-        if is_cp1251:
-            try:
-                cp1251.decode(chunk)
-            except UnicodeDecodeError:
-                is_cp1251 = False
-        if not (is_utf8 or is_cp1251):
-            break
-    if is_utf8:
-        try:
-            utf8.decode(b"", final=True)
-        except UnicodeDecodeError:  # cut inside a character at the very end
-            is_utf8 = False
-    if is_utf8:
+    # held in memory for this. Windows-1251 only when it is not (decoding a file as both took
+    # a tenth of a second at 60 MB, issue 19)
+    if _decodes(f, "utf-8"):
         return "utf-8", False
-    return ("cp1251" if is_cp1251 else None), False
+    f.seek(0)
+    return ("cp1251" if _decodes(f, "cp1251") else None), False
+
+
+def _decodes(f: io.BufferedIOBase | io.BytesIO, encoding: str) -> bool:
+    """Whether the rest of `f` is text in `encoding` (a character cut at the end is not)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        while chunk := f.read(_CHUNK):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _first_line(path: Path, encoding: str) -> str:
