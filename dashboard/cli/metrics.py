@@ -17,7 +17,7 @@ from pathlib import Path
 from dashboard.cli.arguments import iso_date
 from dashboard.data.contract import region_codes
 from dashboard.data.reading import ImportValidationError, read_files
-from dashboard.engine.indicators import cli_cohort, metrics_cli_text
+from dashboard.engine.indicators import cli_cohort, metrics_cli_bytes
 
 DEFAULT_FROM = date(1900, 1, 1)
 DEFAULT_TO = date(2100, 12, 31)
@@ -75,6 +75,8 @@ def cmd_metrics(args: argparse.Namespace) -> int:
     rows, figures = cli_cohort(
         cases, events, args.as_of or date.today(), args.start, args.end, region=args.region
     )
-    sys.stdout.write(metrics_cli_text(rows, figures))
-    sys.stdout.write("\n")
+    sys.stdout.flush()
+    sys.stdout.buffer.write(metrics_cli_bytes(rows, figures))
+    sys.stdout.buffer.write(b"\n")
+    sys.stdout.buffer.flush()
     return 0

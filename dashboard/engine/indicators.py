@@ -41,7 +41,7 @@ from typing import Any, Literal
 import polars as pl
 
 from dashboard.data.contract import REACTIVE_TRIGGERS
-from dashboard.engine.json_text import rows_object
+from dashboard.engine.json_text import rows_object_bytes
 from dashboard.engine.metrics import METRIC_NAMES, case_metrics, metrics_json
 from dashboard.i18n import N_
 
@@ -848,10 +848,14 @@ def metrics_cli_text(rows: pl.DataFrame, figures: dict[str, Figure]) -> str:
     ensure_ascii=False)`, the cases written by polars (dashboard.engine.json_text): at 100,000 cases
     json.dumps of the dicts took most of the command's time.
     """
+    return metrics_cli_bytes(rows, figures).decode()
+
+
+def metrics_cli_bytes(rows: pl.DataFrame, figures: dict[str, Figure]) -> bytes:
+    """`metrics_cli_text` as UTF-8, in one buffer (what the command writes)."""
     indicators = {"cases": {}, "indicators": indicators_json(figures)}
     doc = json.dumps(indicators, indent=CLI_JSON_INDENT, sort_keys=True, ensure_ascii=False)
-    if rows.is_empty():
-        return doc
-    cases = rows_object(rows, key="case_id", indent=CLI_JSON_INDENT, depth=1)
     # "cases" sorts first: its empty object is the first '"cases": {}' of the text
-    return doc.replace('"cases": {}', '"cases": ' + cases, 1)
+    head, tail = doc.encode().split(b'"cases": {}', 1)
+    cases = rows_object_bytes(rows, key="case_id", indent=CLI_JSON_INDENT, depth=1)
+    return b"".join((head, b'"cases": ', cases, tail))
