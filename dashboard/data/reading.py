@@ -403,8 +403,10 @@ class _Check:
 
 
 def cell_problems(raw: Raw) -> list[ImportProblem]:
-    return _run_checks(raw.cases, _case_checks(raw.missing)) + _run_checks(
-        raw.events, _event_checks(raw.missing)
+    cases = _with_dates(raw.cases, CASE_DATES)
+    events = _with_dates(raw.events, EVENT_DATES)
+    return _run_checks(cases, _case_checks(raw.missing)) + _run_checks(
+        events, _event_checks(raw.missing)
     )
 
 
@@ -465,7 +467,49 @@ def _vocab(name: str, values: Sequence[str], what: str | None = None) -> _Check:
     return _Check(name, N_("must be one of {values}"), bad, {"values": pl.lit(", ".join(values))})
 
 
+#: the date columns of each table (each gets its interval and check from _with_dates)
+CASE_DATES = ("incident_date", "complaint_date")
+EVENT_DATES = ("event_date", "victim_informed_date")
+
+
+def _with_dates(frame: pl.DataFrame, names: Sequence[str]) -> pl.DataFrame:
+    """`frame` with each date column's interval and check: `_start`, `_end` and `_bad` of it.
+
+    Parsed once per distinct value and joined back: a million event dates hold a few thousand
+    distinct ones (parsing every cell, in the checks and again for the order, took five times
+    as long; issue 19).
+    """
+    for n in names:
+        table = (
+            frame.select(pl.col(n).unique())
+            .drop_nulls()
+            .with_columns(
+                c.date_start(n).alias(f"{n}:start"),
+                c.date_end(n).alias(f"{n}:end"),
+                _bad_date(n).alias(f"{n}:bad"),
+            )
+        )
+        frame = frame.join(table, on=n, how="left", maintain_order="left")
+    return frame
+
+
+def _start(name: str) -> pl.Expr:
+    """The first day of date column `name` (of a frame from _with_dates)."""
+    return pl.col(f"{name}:start")
+
+
+def _end(name: str) -> pl.Expr:
+    return pl.col(f"{name}:end")
+
+
+def _is_bad(name: str) -> pl.Expr:
+    """Whether date column `name` holds something that is not a contract date (of a frame from
+    _with_dates; a missing cell is not bad)."""
+    return pl.col(f"{name}:bad").fill_null(False)
+
+
 def _bad_date(name: str) -> pl.Expr:
+    """Whether a cell is not a contract date (YYYY-MM-DD, YYYY-MM or YYYY, years 1900-2100)."""
     col = pl.col(name)
     shape = col.str.contains(r"^\d{4}(-\d{2}(-\d{2})?)?$")
     # one parse: an impossible day or month gives a null start, hence a null year
@@ -527,9 +571,9 @@ DATE_PARTS = ((0, 4), (5, 2), (8, 2))
 def _date_check(name: str) -> list[_Check]:
     reason = pl.col(name).map_batches(_date_reasons, return_dtype=pl.String)
     today = date.today()
-    future = ~_bad_date(name) & (c.date_start(name) > today)
+    future = ~_is_bad(name) & (_start(name) > today)
     return [
-        _Check(name, reason, _bad_date(name)),
+        _Check(name, reason, _is_bad(name)),
         _Check(
             name, N_("in the future (today is {date})"), future, {"date": pl.lit(today.isoformat())}
         ),
@@ -598,7 +642,7 @@ def _case_checks(missing: dict[str, set[str]]) -> list[_Check]:
         _Check(
             "complaint_date",
             N_("before incident_date '{date}'"),
-            c.date_end("complaint_date") < c.date_start("incident_date"),
+            _end("complaint_date") < _start("incident_date"),
             {"date": pl.col("incident_date")},
         ),
         _vocab("complaint_channel", c.COMPLAINT_CHANNEL),
@@ -751,18 +795,21 @@ def _order_problems(
                 ),
             ]
         )
+    incidents = _with_dates(known, ["incident_date"]).select(
+        "case_id", _start("incident_date").alias("_incident")
+    )
     timeline = (
-        timeline.with_columns(_start=c.date_start("event_date"), _end=c.date_end("event_date"))
-        .filter(
-            pl.col("_start").is_not_null() & pl.col("_end").is_not_null() & ~_bad_date("event_date")
+        _with_dates(timeline, ["event_date"])
+        .select(
+            pl.exclude("^event_date:.*$"),
+            _start("event_date").alias("_start"),
+            _end("event_date").alias("_end"),
+            _is_bad("event_date").alias("_bad"),
         )
+        .filter(pl.col("_start").is_not_null() & pl.col("_end").is_not_null() & ~pl.col("_bad"))
         .pipe(_sorted, "case_id", "_seq", "_line")
         .with_columns(_prev=_earlier_max(pl.col("_start"), "case_id"))
-        .join(
-            known.select("case_id", _incident=c.date_start("incident_date")),
-            on="case_id",
-            how="left",
-        )
+        .join(incidents, on="case_id", how="left")
     )
     back = timeline.filter(pl.col("_end") < pl.col("_prev"))
     early = timeline.filter(pl.col("_end") < pl.col("_incident"))
