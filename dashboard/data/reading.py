@@ -405,8 +405,9 @@ class _Check:
 def cell_problems(raw: Raw) -> list[ImportProblem]:
     cases = _with_dates(raw.cases, CASE_DATES)
     events = _with_dates(raw.events, EVENT_DATES)
+    ordered = not events.is_empty() and _in_order(events, SEQ_KEY)
     return _run_checks(cases, _case_checks(raw.missing)) + _run_checks(
-        events, _event_checks(raw.missing)
+        events, _event_checks(raw.missing, ordered)
     )
 
 
@@ -649,16 +650,24 @@ def _case_checks(missing: dict[str, set[str]]) -> list[_Check]:
     ]
 
 
-def _event_checks(missing: dict[str, set[str]]) -> list[_Check]:
+#: an event's key: its case and its seq as a number
+SEQ_KEY = (pl.col("case_id"), pl.col("seq").cast(pl.Int64, strict=False))
+
+
+def _event_checks(missing: dict[str, set[str]], ordered: bool = False) -> list[_Check]:
+    """The events' cell rules; `ordered`: the rows are in SEQ_KEY order (_in_order)."""
     etype = pl.col("event_type")
     known_type = etype.is_in(list(c.EVENT_TYPES))
-    seq_key = [pl.col("case_id"), pl.col("seq").cast(pl.Int64, strict=False)]
+    seq_key = list(SEQ_KEY)
     first = pl.format("{}:{}", pl.col("_file").first(), pl.col("_line").first()).over(seq_key)
-    dup = (
-        pl.struct(seq_key).is_first_distinct().not_()
-        & _whole("seq")
-        & pl.col("case_id").is_not_null()
+    # in key order (as files usually are) a repeat is the row above's key again: no hashing
+    # of every key (a third of the events' checks at a million events)
+    repeated = (
+        pl.all_horizontal(k == k.shift(1) for k in seq_key).fill_null(False)
+        if ordered
+        else pl.struct(seq_key).is_first_distinct().not_()
     )
+    dup = repeated & _whole("seq") & pl.col("case_id").is_not_null()
     return [
         *_required(c.EVENT_COLUMNS, c.EVENT_REQUIRED, missing),
         _Check("seq", N_("must be a whole number"), pl.col("seq").is_not_null() & ~_whole("seq")),
@@ -894,15 +903,19 @@ def _sorted(frame: pl.DataFrame, *keys: str) -> pl.DataFrame:
     >>> _sorted(frame, "k", "n") is frame, _sorted(frame, "n")["k"].to_list()
     (True, ['a', 'b', 'a'])
     """
+    return frame if _in_order(frame, [pl.col(k) for k in keys]) else frame.sort(*keys)
+
+
+def _in_order(frame: pl.DataFrame, keys: Sequence[pl.Expr]) -> bool:
+    """Whether the rows are sorted by `keys` (ties allowed) and no key is ever null."""
     earlier = pl.lit(False)  # this row sorts before the one above it
-    for key in reversed(keys):
-        col, above = pl.col(key), pl.col(key).shift(1)
+    for col in reversed(keys):
+        above = col.shift(1)
         earlier = (col < above) | ((col == above) & earlier)
-    in_order = frame.select(
+    return frame.select(
         earlier.fill_null(False).any().not_()
-        & pl.any_horizontal(pl.col(keys).is_null().any()).not_()
+        & pl.any_horizontal(k.is_null().any() for k in keys).not_()
     ).item()
-    return frame if in_order else frame.sort(*keys)
 
 
 def _problem_key(p: ImportProblem) -> tuple[str, int, int]:

@@ -16,9 +16,12 @@ from dashboard.data.contract import ImpreciseDate
 from dashboard.data.importer import import_files
 from dashboard.data.reading import (
     DATE_REASONS,
+    SEQ_KEY,
     _bad_date,
     _date_reasons,
     _earlier_max,
+    _event_checks,
+    _in_order,
     _needs_normalising,
 )
 from tests.conftest import EXAMPLES
@@ -41,6 +44,25 @@ def test_earlier_max_is_the_windowed_running_maximum(rows: list[tuple[str, int]]
     got = frame.select(_earlier_max(pl.col("day"), "key").alias("x"))["x"]
     want = frame.select(pl.col("day").cum_max().shift(1).over("key").alias("x"))["x"]
     assert_series_equal(got, want)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    keys=st.lists(
+        st.tuples(st.sampled_from(["a", "b", "c"]), st.sampled_from(["1", "01", "2", "10"])),
+        max_size=30,
+    )
+)
+def test_repeated_seq_in_key_order_is_the_hashed_repeat(keys: list[tuple[str, str]]) -> None:
+    frame = pl.DataFrame(keys, schema={"case_id": pl.String, "seq": pl.String}, orient="row")
+    frame = frame.sort(SEQ_KEY, maintain_order=True)
+    assert frame.is_empty() or _in_order(frame, SEQ_KEY)
+
+    def repeated(ordered: bool) -> list[bool]:
+        (check,) = [ch for ch in _event_checks({}, ordered) if "repeated" in str(ch.msgid)]
+        return frame.select(check.bad.fill_null(False)).to_series().to_list()
+
+    assert repeated(True) == repeated(False)
 
 
 def parse_reason(cell: str) -> str:
