@@ -17,8 +17,8 @@ Decisions:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
 from typing import Any
 
 import polars as pl
@@ -36,6 +36,7 @@ from dashboard.accounts.roles import (
     sees_agency,
 )
 from dashboard.committee import attachments
+from dashboard.committee.common import current_date, utc_now
 from dashboard.config import get_settings
 from dashboard.i18n import N_
 from db.engine import bump_version, session_scope
@@ -66,14 +67,6 @@ VOICE_LABELS = {
     "submission": N_("Civil society"),
 }
 MIN_TEXT = 10
-
-
-def _today() -> date:
-    return date.today()
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def reporting_deadline(rec: Recommendation, session_date: date) -> date:
@@ -159,7 +152,7 @@ def submit_report(
 ) -> ProgressReport:
     """File the agency's report on a recommendation addressed to it (never edited later)."""
     require(principal, "submit_report")
-    today = today or _today()
+    today = today or current_date()
     body, why = committee.clean_text(text), committee.clean_text(reason) or None
     problems: list[committee.Problem] = []
     if claimed_status not in CLAIM_STATUSES:
@@ -503,6 +496,22 @@ def timeline(*, engine: Engine, principal: Principal, recommendation_id: int) ->
     return pl.DataFrame(rows, schema=TIMELINE_SCHEMA).sort(["on", "voice", "no"])
 
 
+def _timelines(
+    engine: Engine, principal: Principal, recommendation_ids: Iterable[int]
+) -> pl.DataFrame:
+    """The timelines of several recommendations in one frame: the timeline's columns plus
+    `recommendation_id`."""
+    parts = [
+        timeline(engine=engine, principal=principal, recommendation_id=rid).with_columns(
+            pl.lit(rid, dtype=pl.Int64).alias("recommendation_id")
+        )
+        for rid in recommendation_ids
+    ]
+    if not parts:
+        return pl.DataFrame(schema=TIMELINE_SCHEMA | {"recommendation_id": pl.Int64})
+    return pl.concat(parts)
+
+
 def files_of(*, engine: Engine, principal: Principal, voice: str, item_id: int) -> pl.DataFrame:
     """The attachments of one entry that `principal` may download (metadata only)."""
     with Session(engine) as s:
@@ -605,7 +614,7 @@ def voices_frame(
 ) -> pl.DataFrame:
     """Per recommendation: its reporting deadline, the agency's latest claim (corrections
     replace what they correct), whether it is late or missing, and a disagreement flag."""
-    today = today or _today()
+    today = today or current_date()
     ids = list(recommendation_ids)
     with Session(engine) as s:
         pairs = s.exec(
@@ -716,7 +725,7 @@ def tracker(
 ) -> pl.DataFrame:
     """The tracker with both voices: the committee's latest assessment (`status`) beside the
     agency's latest claim, the reporting deadline, late and missing reports, disagreements."""
-    today = today or _today()
+    today = today or current_date()
     frame = committee.tracker_frame(engine=engine, principal=principal, today=today, **filters)
     voices = voices_frame(engine=engine, recommendation_ids=frame["id"].to_list(), today=today)
     return frame.join(voices, on="id", how="left", maintain_order="left")
@@ -801,18 +810,7 @@ def carry_forward(
     on, since = previous_session_date(engine=engine, session_id=session_id)
     frame = tracker(engine=engine, principal=principal, open_only=True, today=today)
     frame = frame.filter(pl.col("session_date") < on)
-    parts = [
-        timeline(engine=engine, principal=principal, recommendation_id=rid).with_columns(
-            pl.lit(rid, dtype=pl.Int64).alias("recommendation_id")
-        )
-        for rid in frame["id"]
-    ]
-    entries = (
-        pl.concat(parts)
-        if parts
-        else pl.DataFrame(schema=TIMELINE_SCHEMA | {"recommendation_id": pl.Int64})
-    )
-    entries = entries.filter(pl.col("voice") != "submission")
+    entries = _timelines(engine, principal, frame["id"]).filter(pl.col("voice") != "submission")
     if since is not None:
         entries = entries.filter(pl.col("on") > since)
     return frame, entries
@@ -829,33 +827,17 @@ def export_tracker_xlsx(
     assessment, and a sheet of the agency's reports (as the reader may see them: observers get
     published texts only, and no staff usernames anywhere)."""
     frame = tracker(engine=engine, principal=principal, today=today, **filters)
-    reports = [
-        timeline(engine=engine, principal=principal, recommendation_id=rid)
+    sheet = (
+        _timelines(engine, principal, frame["id"])
         .filter(pl.col("voice") == "report")
         .select(
-            pl.lit(rid, dtype=pl.Int64).alias("recommendation_id"),
+            "recommendation_id",
             "no",
             "on",
             "status",
             "late",
             "corrects_no",
             pl.col("text").alias("report_text"),
-        )
-        for rid in frame["id"]
-    ]
-    sheet = (
-        pl.concat(reports)
-        if reports
-        else pl.DataFrame(
-            schema={
-                "recommendation_id": pl.Int64,
-                "no": pl.Int64,
-                "on": pl.Date,
-                "status": pl.String,
-                "late": pl.Boolean,
-                "corrects_no": pl.Int64,
-                "report_text": pl.String,
-            }
         )
     )
     return committee.export_tracker_xlsx(

@@ -144,6 +144,53 @@ def _dated(rec: Recommendation, user: str, kind: str, on: date, today: date, lin
     )
 
 
+def _escalation_items(recs: Sequence[Recommendation], user: str, today: date) -> list[Item]:
+    """The secretariat's reminders: each open recommendation overdue by more than ESCALATE_DAYS."""
+    items = []
+    for rec in recs:
+        if rec.due_date is None or (today - rec.due_date).days <= ESCALATE_DAYS:
+            continue
+        line = t(
+            "Recommendation #{id} to {agency} was due on {date}: "
+            "overdue by {n} days, status “{status}”.",
+            id=rec.id,
+            agency=label("agency", rec.addressee),
+            date=format_date(rec.due_date),
+            n=(today - rec.due_date).days,
+            status=t(committee.STATUS_LABELS.get(rec.status, rec.status)),
+        )
+        items.append(
+            Item(
+                key=f"escalation:{rec.id}:{user}:{rec.due_date}",
+                kind="escalation",
+                recommendation_id=rec.id,
+                on=rec.due_date,
+                passed=True,
+                line=line,
+            )
+        )
+    return items
+
+
+def _session_items(sessions: Sequence[CommitteeSession], user: str, today: date) -> list[Item]:
+    """A member's reminders: each planned session of the next REMIND_DAYS (its pack attached)."""
+    return [
+        Item(
+            key=f"session:{sess.id}:{user}:{sess.session_date}",
+            kind="session",
+            session_id=sess.id,
+            on=sess.session_date,
+            line=t(
+                "The session “{title}” takes place on {date} ({when}); its pack is attached.",
+                title=sess.title,
+                date=format_date(sess.session_date),
+                when=_days(sess.session_date, today),
+            ),
+        )
+        for sess in sessions
+    ]
+
+
 def plan(*, engine: Engine, today: date, settings: Settings | None = None) -> list[Mail]:
     """The e-mails a run on `today` would send: only reminders not recorded as sent before."""
     settings = settings or get_settings()
@@ -181,44 +228,10 @@ def plan(*, engine: Engine, today: date, settings: Settings | None = None) -> li
                         )
                 mail.subject = t("Oversight: recommendations awaiting your action")
             elif user.role == "secretariat":
-                for rec, _sess in open_recs:
-                    if rec.due_date is not None and (today - rec.due_date).days > ESCALATE_DAYS:
-                        mail.items.append(
-                            Item(
-                                key=f"escalation:{rec.id}:{user.username}:{rec.due_date}",
-                                kind="escalation",
-                                recommendation_id=rec.id,
-                                on=rec.due_date,
-                                passed=True,
-                                line=t(
-                                    "Recommendation #{id} to {agency} was due on {date}: "
-                                    "overdue by {n} days, status “{status}”.",
-                                    id=rec.id,
-                                    agency=label("agency", rec.addressee),
-                                    date=format_date(rec.due_date),
-                                    n=(today - rec.due_date).days,
-                                    status=t(committee.STATUS_LABELS.get(rec.status, rec.status)),
-                                ),
-                            )
-                        )
+                mail.items = _escalation_items([r for r, _ in open_recs], user.username, today)
                 mail.subject = t("Oversight: overdue recommendations to escalate")
             elif user.role == "member":
-                for sess in sessions:
-                    mail.items.append(
-                        Item(
-                            key=f"session:{sess.id}:{user.username}:{sess.session_date}",
-                            kind="session",
-                            session_id=sess.id,
-                            on=sess.session_date,
-                            line=t(
-                                "The session “{title}” takes place on {date} ({when}); "
-                                "its pack is attached.",
-                                title=sess.title,
-                                date=format_date(sess.session_date),
-                                when=_days(sess.session_date, today),
-                            ),
-                        )
-                    )
+                mail.items = _session_items(sessions, user.username, today)
                 mail.subject = t("Oversight: the next committee session")
         mail.items = [i for i in mail.items if i.key not in sent]
         if mail.items:
