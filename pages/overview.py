@@ -5,6 +5,7 @@ from dataclasses import replace
 import streamlit as st
 
 from dashboard import charts
+from dashboard.data.contract import EVER_START
 from dashboard.engine.indicators import HEADLINE, is_rate
 from dashboard.engine.indicators import funnel as indicator_funnel
 from dashboard.i18n import format_date, t
@@ -75,7 +76,8 @@ chosen = st.multiselect(
     format_func=indicator_title,
     placeholder=t("Choose indicators"),
 )
-trend = load_breakdown(replace(c.cohort, start=c.start.replace(year=1900)), "half_year")
+# the trend covers every half-year whatever the period: one cached trend for all periods
+trend = load_breakdown(replace(c.cohort, start=EVER_START), "half_year")
 st.plotly_chart(
     chart(charts.trend_chart, trend, chosen, {n: indicator_title(n) for n in chosen}),
     key="ov_trend",

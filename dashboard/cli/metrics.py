@@ -15,12 +15,9 @@ from datetime import date
 from pathlib import Path
 
 from dashboard.cli.arguments import iso_date
-from dashboard.data.contract import region_codes
+from dashboard.data.contract import EVER_END, EVER_START, region_codes
 from dashboard.data.reading import ImportValidationError, read_files
 from dashboard.engine.indicators import cli_cohort, metrics_cli_bytes
-
-DEFAULT_FROM = date(1900, 1, 1)
-DEFAULT_TO = date(2100, 12, 31)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -40,8 +37,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="read the database instead of files (default URL: the configured database)",
     )
     p.add_argument("--as-of", type=iso_date, default=None, help="as-of date T (default: today)")
-    p.add_argument("--from", dest="start", type=iso_date, default=DEFAULT_FROM)
-    p.add_argument("--to", dest="end", type=iso_date, default=DEFAULT_TO)
+    p.add_argument("--from", dest="start", type=iso_date, default=EVER_START)
+    p.add_argument("--to", dest="end", type=iso_date, default=EVER_END)
     p.add_argument("--region", help="restrict the cohort to one region code, e.g. KZ-39")
     p.set_defaults(func=cmd_metrics)
 

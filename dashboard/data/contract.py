@@ -270,6 +270,10 @@ def region_codes() -> tuple[str, ...]:
 # --- imprecise dates ------------------------------------------------------------------------
 
 Precision = Literal["day", "month", "year"]
+#: the years a contract date may have; their whole span is "ever" for a cohort without bounds
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+EVER_START, EVER_END = date(FIRST_YEAR, 1, 1), date(LAST_YEAR, 12, 31)
+
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
@@ -295,7 +299,7 @@ class ImpreciseDate:
         if not m:
             raise ValueError("not a date of the form YYYY-MM-DD, YYYY-MM or YYYY")
         year, month, day = int(m[1]), m[2], m[3]
-        if year < 1900 or year > 2100:
+        if not FIRST_YEAR <= year <= LAST_YEAR:
             raise ValueError("year outside 1900-2100")
         if month is None:
             return cls(text, "year", date(year, 1, 1), date(year, 12, 31), date(year, 7, 1))

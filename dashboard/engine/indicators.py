@@ -40,7 +40,7 @@ from typing import Any, Literal
 
 import polars as pl
 
-from dashboard.data.contract import REACTIVE_TRIGGERS
+from dashboard.data.contract import EVER_END, EVER_START, REACTIVE_TRIGGERS
 from dashboard.engine.json_text import rows_object_bytes
 from dashboard.engine.metrics import METRIC_NAMES, case_metrics, metrics_json
 from dashboard.i18n import N_
@@ -818,8 +818,8 @@ def cli_cohort(
     cases: pl.DataFrame,
     events: pl.DataFrame,
     as_of: date,
-    start: date = date(1900, 1, 1),
-    end: date = date(2100, 12, 31),
+    start: date = EVER_START,
+    end: date = EVER_END,
     region: str | None = None,
 ) -> tuple[pl.DataFrame, dict[str, Figure]]:
     """What `python -m dashboard metrics` reports: the cohort's metric rows and its figures.

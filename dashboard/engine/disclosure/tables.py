@@ -10,7 +10,7 @@ from typing import Any
 
 import polars as pl
 
-from dashboard.data.contract import half_year_bounds
+from dashboard.data.contract import EVER_START, half_year_bounds
 from dashboard.engine.indicators import INDICATORS, breakdown
 
 #: the three public tables, in this order, and the file each is published as
@@ -158,10 +158,9 @@ STATS_FRAME = pl.DataFrame(
 def breakdowns(metrics: pl.DataFrame, *, as_of: date) -> dict[str, pl.DataFrame]:
     """The three unsuppressed tables of the public export (`indicators.breakdown` frames; the
     half-year x region one with half_year and region instead of group)."""
-    first = date(1900, 1, 1)
     frames = {
-        "half_year": breakdown(metrics, start=first, end=as_of, by="half_year"),
-        "region": breakdown(metrics, start=first, end=as_of, by="region"),
+        "half_year": breakdown(metrics, start=EVER_START, end=as_of, by="half_year"),
+        "region": breakdown(metrics, start=EVER_START, end=as_of, by="region"),
     }
     parts = []
     for label in frames["half_year"]["group"].unique().sort().to_list():
