@@ -6,8 +6,8 @@ import streamlit as st
 
 from dashboard import charts
 from dashboard.data.contract import EVER_START
-from dashboard.engine.indicators import HEADLINE, is_rate
 from dashboard.engine.indicators import funnel as indicator_funnel
+from dashboard.engine.registry import HEADLINE, is_rate
 from dashboard.i18n import format_date, t
 from dashboard.i18n.format import indicator_title
 from dashboard.ui.auth import require_page

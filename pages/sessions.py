@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import committee
 from dashboard.accounts.roles import can
-from dashboard.engine.indicators import SESSION_FIGURES
+from dashboard.engine.registry import SESSION_FIGURES
 from dashboard.i18n import format_date, format_datetime, here, t
 from dashboard.i18n.format import fmt_figure, fmt_period, indicator_title
 from dashboard.reports import pack

@@ -28,7 +28,7 @@ from dashboard.committee.common import (
     utc_now,
 )
 from dashboard.data.contract import region_codes
-from dashboard.engine.indicators import INDICATORS
+from dashboard.engine.registry import INDICATORS
 from dashboard.i18n import N_
 from db.engine import session_scope
 from db.models import ContextNote

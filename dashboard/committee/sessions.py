@@ -27,7 +27,7 @@ from dashboard.committee.common import (
 )
 from dashboard.committee.snapshot import Snapshot, compute_snapshot, metrics_as_of
 from dashboard.data.contract import figures_date, half_year_bounds
-from dashboard.engine.indicators import SESSION_FIGURES
+from dashboard.engine.registry import SESSION_FIGURES
 from dashboard.i18n import N_
 from db.engine import session_scope
 from db.models import (

@@ -13,10 +13,10 @@ from sqlalchemy import Engine
 from dashboard.committee.common import DOCKET_SIZE, SNAPSHOT_BREAKDOWNS, utc_now
 from dashboard.data.contract import PERSONAL_FIELDS, half_year_bounds
 from dashboard.data.store import load_frames
-from dashboard.engine import indicators
 from dashboard.engine.docket import docket_suggestions
 from dashboard.engine.indicators import breakdown, compute_indicators
 from dashboard.engine.metrics import case_metrics
+from dashboard.engine.registry import INDICATORS
 
 
 class FrozenFigure(BaseModel):
@@ -99,7 +99,7 @@ def group_figure(rows: list[FrozenBreakdownRow], indicator: str, group: str) -> 
 
 def indicator_names() -> tuple[str, ...]:
     """Names of the systemic indicators a recommendation may target (indicators.md)."""
-    reg = indicators.INDICATORS
+    reg = INDICATORS
     if isinstance(reg, dict):
         return tuple(reg)
     return tuple(getattr(i, "name", i) for i in reg)

@@ -41,8 +41,9 @@ from dashboard.engine.disclosure import (
     public_cell,
     publish,
 )
-from dashboard.engine.indicators import FUNNEL_STAGES, HEADLINE, PublicFigure
+from dashboard.engine.indicators import PublicFigure
 from dashboard.engine.metrics import case_metrics
+from dashboard.engine.registry import FUNNEL_STAGES, HEADLINE
 from dashboard.i18n import N_, Message, t
 from db.engine import private_file
 

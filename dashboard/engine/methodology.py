@@ -11,8 +11,8 @@ import importlib
 import re
 from dataclasses import dataclass
 
-from dashboard.engine.indicators import INDICATORS
 from dashboard.engine.quality import QUALITY_FIELDS
+from dashboard.engine.registry import INDICATORS
 from dashboard.i18n import N_
 
 
@@ -176,7 +176,7 @@ DISCLOSURE_TEXTS: tuple[str, ...] = (
 
 
 def _indicator_texts() -> tuple[Entry, ...]:
-    """Every indicator's texts from the registry (engine.indicators.INDICATORS), in its order;
+    """Every indicator's texts from the registry (engine.registry.INDICATORS), in its order;
     the funnel stages as the one FUNNEL_TEXT entry where the first stage stands."""
     out: list[Entry] = []
     for name, ind in INDICATORS.items():

@@ -22,7 +22,8 @@ from datetime import date
 import polars as pl
 
 from dashboard.data.contract import AUTHORITY_ACTIONS, NEGATIVE_DECISIONS, imputed_date
-from dashboard.engine.indicators import INDICATORS, MASKS, cohort
+from dashboard.engine.indicators import cohort
+from dashboard.engine.registry import INDICATORS, MASKS
 from dashboard.i18n import N_
 
 #: field -> msgid of what is missing; the order in which pages list them

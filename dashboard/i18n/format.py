@@ -16,7 +16,8 @@ from typing import Any
 from babel.dates import format_skeleton
 
 from dashboard.data.contract import ImpreciseDate, half_year_bounds, half_year_running
-from dashboard.engine.indicators import INDICATORS, PUBLIC_MIN_DENOMINATOR, unit_of
+from dashboard.engine.indicators import PUBLIC_MIN_DENOMINATOR
+from dashboard.engine.registry import INDICATORS, unit_of
 from dashboard.i18n import (
     babel_locale,
     format_date,

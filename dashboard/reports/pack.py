@@ -21,8 +21,8 @@ from sqlalchemy import Engine
 from dashboard import committee
 from dashboard.accounts import audit
 from dashboard.accounts.roles import Principal
-from dashboard.engine.indicators import SESSION_FIGURES
 from dashboard.engine.quality import Quality
+from dashboard.engine.registry import SESSION_FIGURES
 from dashboard.i18n import N_, format_date, format_datetime, label, region_name, t
 from dashboard.i18n.format import (
     agency_name,

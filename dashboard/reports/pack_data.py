@@ -16,9 +16,9 @@ from dashboard.committee import accountability as acc
 from dashboard.committee.notes import notes_frame
 from dashboard.data import store
 from dashboard.data.contract import half_year_bounds
-from dashboard.engine.indicators import SESSION_FIGURES
 from dashboard.engine.metrics import case_metrics
 from dashboard.engine.quality import Quality, shares, with_gaps
+from dashboard.engine.registry import SESSION_FIGURES
 from dashboard.i18n import label, t
 from dashboard.i18n.format import fmt_number, indicator_title
 from db.models import Case, CommitteeSession, Event

@@ -11,8 +11,8 @@ import streamlit as st
 
 from dashboard import charts
 from dashboard.config import get_settings
-from dashboard.engine.indicators import INDICATORS, is_rate
 from dashboard.engine.quality import QUALITY_FIELDS, Quality
+from dashboard.engine.registry import INDICATORS, is_rate
 from dashboard.i18n import (
     region_name,
     t,

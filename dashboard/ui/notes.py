@@ -17,7 +17,7 @@ from dashboard.committee.notes import (
     update_note,
 )
 from dashboard.data.contract import region_codes
-from dashboard.engine.indicators import FUNNEL_STAGES, INDICATORS
+from dashboard.engine.registry import FUNNEL_STAGES, INDICATORS
 from dashboard.i18n import region_name, t
 from dashboard.i18n.format import indicator_title
 from dashboard.ui.committee import run_write

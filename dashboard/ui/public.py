@@ -15,7 +15,8 @@ from dashboard import charts
 from dashboard.config import get_settings
 from dashboard.data import public
 from dashboard.data.contract import half_year_bounds
-from dashboard.engine.indicators import PublicFigure, is_rate
+from dashboard.engine.indicators import PublicFigure
+from dashboard.engine.registry import is_rate
 from dashboard.i18n import N_, t
 from dashboard.i18n.format import fmt_figure, fmt_number, indicator_help, indicator_title
 from dashboard.ui.figures import show_notes

@@ -21,8 +21,8 @@ from dashboard.data.importer import read_files
 from dashboard.engine import disclosure as d
 from dashboard.engine.disclosure import outsider, suppression
 from dashboard.engine.disclosure import tables as stat_tables
-from dashboard.engine.indicators import INDICATORS
 from dashboard.engine.metrics import case_metrics
+from dashboard.engine.registry import INDICATORS
 from tests.conftest import EXAMPLES
 from tests.ui.demo_data import demo_frames
 

@@ -13,8 +13,6 @@ from hypothesis import strategies as st
 
 from dashboard.data.importer import read_files
 from dashboard.engine.indicators import (
-    FUNNEL_STAGES,
-    INDICATORS,
     Figure,
     breakdown,
     cli_cohort,
@@ -28,6 +26,7 @@ from dashboard.engine.indicators import (
     public_json,
 )
 from dashboard.engine.metrics import METRICS_SCHEMA
+from dashboard.engine.registry import FUNNEL_STAGES, INDICATORS
 from tests.conftest import EXAMPLES
 
 T = date(2015, 9, 30)

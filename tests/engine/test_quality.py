@@ -7,7 +7,6 @@ from datetime import date
 import polars as pl
 import pytest
 
-from dashboard.engine.indicators import INDICATORS
 from dashboard.engine.metrics import case_metrics
 from dashboard.engine.quality import (
     QUALITY_FIELDS,
@@ -17,6 +16,7 @@ from dashboard.engine.quality import (
     shares,
     with_gaps,
 )
+from dashboard.engine.registry import INDICATORS
 from tests.engine.test_metrics import history, make_frames
 
 T = date(2015, 9, 30)

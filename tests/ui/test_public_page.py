@@ -21,7 +21,7 @@ from dashboard.data import public
 from dashboard.data.database import get_engine
 from dashboard.data.seeding import seed_database
 from dashboard.engine.disclosure import DisclosureFailure
-from dashboard.engine.indicators import FUNNEL_STAGES, HEADLINE
+from dashboard.engine.registry import FUNNEL_STAGES, HEADLINE
 from dashboard.i18n import set_language, t
 from dashboard.i18n.format import fmt_figure, indicator_title
 from dashboard.ui.loaders import UNPUBLISHABLE

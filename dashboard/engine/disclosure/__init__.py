@@ -46,7 +46,8 @@ from dashboard.engine.disclosure.tables import (
     Rules,
     breakdowns,
 )
-from dashboard.engine.indicators import INDICATORS, PublicFigure
+from dashboard.engine.indicators import PublicFigure
+from dashboard.engine.registry import INDICATORS
 
 __all__ = [
     "FILES",

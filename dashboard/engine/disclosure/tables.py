@@ -11,7 +11,8 @@ from typing import Any
 import polars as pl
 
 from dashboard.data.contract import EVER_START, half_year_bounds
-from dashboard.engine.indicators import INDICATORS, breakdown
+from dashboard.engine.indicators import breakdown
+from dashboard.engine.registry import INDICATORS
 
 #: the three public tables, in this order, and the file each is published as
 TABLES: tuple[str, ...] = ("half_year", "region", "half_year_region")
