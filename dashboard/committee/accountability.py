@@ -786,9 +786,7 @@ def _text_row(kind: str, row: Any, no: int, text: str) -> dict[str, Any]:
 def previous_session_date(*, engine: Engine, session_id: int) -> tuple[date, date | None]:
     """(this session's date, the date of the session before it, if any)."""
     with Session(engine) as s:
-        sess = s.get(CommitteeSession, session_id)
-        if sess is None:
-            raise committee.NotFound(f"no committee session {session_id}")
+        sess = committee.session_row(s, session_id)
         before = s.exec(
             select(CommitteeSession)
             .where(col(CommitteeSession.session_date) < sess.session_date)

@@ -60,6 +60,13 @@ def _rec_public(r: Recommendation) -> dict[str, Any]:
     return audit.fields(r, _AUDITED)
 
 
+def recommendation_row(s: Session, recommendation_id: int) -> Recommendation:
+    rec = s.get(Recommendation, recommendation_id)
+    if rec is None:
+        raise NotFound(f"no recommendation {recommendation_id}")
+    return rec
+
+
 def _rec_problems(
     s: Session,
     *,
@@ -202,8 +209,7 @@ def create_recommendation(
 def _stale(s: Session, recommendation_id: int) -> StaleEdit:
     """Who saved the recommendation last, for the conflict message."""
     last = audit.last_change(s, entity=ENTITY, entity_id=recommendation_id)
-    if s.get(Recommendation, recommendation_id) is None:
-        raise NotFound(f"no recommendation {recommendation_id}")
+    recommendation_row(s, recommendation_id)  # NotFound if it was deleted meanwhile
     return StaleEdit(
         recommendation_id=recommendation_id,
         changed_by=last.username if last else None,
@@ -270,9 +276,7 @@ def update_recommendation(
     """Edit a recommendation's wording, addressee, due date or target (not its history)."""
     require(principal, "manage_recommendations")
     with session_scope(engine) as s:
-        rec = s.get(Recommendation, recommendation_id)
-        if rec is None:
-            raise NotFound(f"no recommendation {recommendation_id}")
+        rec = recommendation_row(s, recommendation_id)
         new: dict[str, Any] = {
             "text": clean_text(text) if text is not None else rec.text,
             "addressee": addressee if addressee is not None else rec.addressee,
@@ -325,9 +329,7 @@ def record_status(
             )
         )
     with session_scope(engine) as s:
-        rec = s.get(Recommendation, recommendation_id)
-        if rec is None:
-            raise NotFound(f"no recommendation {recommendation_id}")
+        rec = recommendation_row(s, recommendation_id)
         history = _history(s, recommendation_id)
         corrected = {u.corrects_id for u in history if u.corrects_id is not None}
         if corrects_id is not None:

@@ -21,7 +21,12 @@ from dashboard.committee.common import (
     count_by,
     current_date,
 )
-from dashboard.committee.recommendations import history_frame, readable_text, sees_case_reference
+from dashboard.committee.recommendations import (
+    history_frame,
+    readable_text,
+    recommendation_row,
+    sees_case_reference,
+)
 from dashboard.committee.sessions import as_float, session_row
 from dashboard.committee.snapshot import (
     FrozenFigure,
@@ -38,7 +43,6 @@ from dashboard.engine.disclosure import Publication, Rules, public_cell, publish
 from dashboard.engine.indicators import PublicFigure, breakdown, compute_indicators
 from dashboard.i18n import N_, t
 from dashboard.i18n.format import indicator_title
-from db.engine import session_scope
 from db.models import (
     CommitteeSession,
     Recommendation,
@@ -237,14 +241,13 @@ def export_tracker_xlsx(
 
 
 def audit_export(*, engine: Engine, principal: Principal, rows: int) -> None:
-    with session_scope(engine) as s:
-        audit.record(
-            s,
-            actor=principal,
-            action="export",
-            entity="recommendation",
-            detail=f"tracker rows={rows}",
-        )
+    audit.record_now(
+        engine,
+        actor=principal,
+        action="export",
+        entity="recommendation",
+        detail=f"tracker rows={rows}",
+    )
 
 
 # --- before / after -------------------------------------------------------------------------
@@ -296,9 +299,7 @@ def indicator_before_after(
     require(principal, "view_tracker")
 
     with Session(engine) as s:
-        rec = s.get(Recommendation, recommendation_id)
-        if rec is None:
-            raise NotFound(f"no recommendation {recommendation_id}")
+        rec = recommendation_row(s, recommendation_id)
         sess = session_row(s, rec.session_id)
     if not rec.target_indicator:
         return None

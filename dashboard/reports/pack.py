@@ -41,7 +41,6 @@ from dashboard.reports.pack_data import (
     fmt_fact,
     pack_data,
 )
-from db.engine import session_scope
 
 #: rates drawn in the headline chart and the trend chart
 CHART_RATES = (
@@ -361,15 +360,14 @@ def session_pack_pdf(
 
     data = pack_data(engine=engine, principal=principal, session_id=session_id, today=today)
     pdf = render_pdf(data)
-    with session_scope(engine) as s:
-        audit.record(
-            s,
-            actor=principal,
-            action="export",
-            entity="committee_session",
-            entity_id=session_id,
-            detail=f"session pack, docket={len(data.docket)}",
-        )
+    audit.record_now(
+        engine,
+        actor=principal,
+        action="export",
+        entity="committee_session",
+        entity_id=session_id,
+        detail=f"session pack, docket={len(data.docket)}",
+    )
     return pdf
 
 

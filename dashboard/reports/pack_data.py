@@ -21,7 +21,7 @@ from dashboard.engine.quality import Quality, shares, with_gaps
 from dashboard.engine.registry import SESSION_FIGURES
 from dashboard.i18n import label, t
 from dashboard.i18n.format import fmt_number, indicator_title
-from db.models import Case, CommitteeSession, Event
+from db.models import Case, Event
 
 #: metrics shown for each docket case (names as in indicators.md)
 CASE_FACTS = (
@@ -138,9 +138,7 @@ def pack_data(
     require(principal, "view_sessions")
     today = today or date.today()
     with Session(engine) as s:
-        sess = s.get(CommitteeSession, session_id)
-        if sess is None:
-            raise committee.NotFound(f"no committee session {session_id}")
+        sess = committee.session_row(s, session_id)
     snap = committee.Snapshot.load(sess.snapshot_json)
     figs = snap.indicators
     quality = _quality(engine, sess.period, sess.as_of)
