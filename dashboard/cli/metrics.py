@@ -17,7 +17,7 @@ from pathlib import Path
 from dashboard.cli.arguments import iso_date
 from dashboard.data.contract import EVER_END, EVER_START, region_codes
 from dashboard.data.reading import ImportValidationError, read_files
-from dashboard.engine.indicators import cli_cohort, metrics_cli_bytes
+from dashboard.engine.indicators import cli_cohort, write_metrics_cli
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -73,7 +73,7 @@ def cmd_metrics(args: argparse.Namespace) -> int:
         cases, events, args.as_of or date.today(), args.start, args.end, region=args.region
     )
     sys.stdout.flush()
-    sys.stdout.buffer.write(metrics_cli_bytes(rows, figures))
+    write_metrics_cli(rows, figures, sys.stdout.buffer)
     sys.stdout.buffer.write(b"\n")
     sys.stdout.buffer.flush()
     return 0

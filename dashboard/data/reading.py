@@ -481,16 +481,13 @@ def _with_dates(frame: pl.DataFrame, names: Sequence[str]) -> pl.DataFrame:
     as long; issue 19).
     """
     for n in names:
-        table = (
-            frame.select(pl.col(n).unique())
-            .drop_nulls()
-            .with_columns(
-                c.date_start(n).alias(f"{n}:start"),
-                c.date_end(n).alias(f"{n}:end"),
-                _bad_date(n).alias(f"{n}:bad"),
-            )
+        frame = c.per_distinct(
+            frame,
+            n,
+            c.date_start(n).alias(f"{n}:start"),
+            c.date_end(n).alias(f"{n}:end"),
+            _bad_date(n).alias(f"{n}:bad"),
         )
-        frame = frame.join(table, on=n, how="left", maintain_order="left")
     return frame
 
 

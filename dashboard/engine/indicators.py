@@ -32,16 +32,17 @@ Choices (where indicators.md leaves room; the methodology page quotes this secti
 
 from __future__ import annotations
 
+import io
 import json
 import math
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import Any, BinaryIO, Literal
 
 import polars as pl
 
 from dashboard.data.contract import EVER_END, EVER_START
-from dashboard.engine.json_text import rows_object_bytes
+from dashboard.engine.json_text import write_rows_object
 from dashboard.engine.metrics import METRIC_NAMES, case_metrics, metrics_json
 from dashboard.engine.registry import FUNNEL_STAGES, INDICATORS, Indicator, Kind, Part
 
@@ -420,14 +421,17 @@ def metrics_cli_text(rows: pl.DataFrame, figures: dict[str, Figure]) -> str:
     ensure_ascii=False)`, the cases written by polars (dashboard.engine.json_text): at 100,000 cases
     json.dumps of the dicts took most of the command's time.
     """
-    return metrics_cli_bytes(rows, figures).decode()
+    buffer = io.BytesIO()
+    write_metrics_cli(rows, figures, buffer)
+    return buffer.getvalue().decode()
 
 
-def metrics_cli_bytes(rows: pl.DataFrame, figures: dict[str, Figure]) -> bytes:
-    """`metrics_cli_text` as UTF-8, in one buffer (what the command writes)."""
+def write_metrics_cli(rows: pl.DataFrame, figures: dict[str, Figure], out: BinaryIO) -> None:
+    """Write `metrics_cli_text` to `out` as UTF-8 (what the command does)."""
     indicators = {"cases": {}, "indicators": indicators_json(figures)}
     doc = json.dumps(indicators, indent=CLI_JSON_INDENT, sort_keys=True, ensure_ascii=False)
     # "cases" sorts first: its empty object is the first '"cases": {}' of the text
     head, tail = doc.encode().split(b'"cases": {}', 1)
-    cases = rows_object_bytes(rows, key="case_id", indent=CLI_JSON_INDENT, depth=1)
-    return b"".join((head, b'"cases": ', cases, tail))
+    out.write(head + b'"cases": ')
+    write_rows_object(rows, out, key="case_id", indent=CLI_JSON_INDENT, depth=1)
+    out.write(tail)

@@ -30,6 +30,7 @@ orjson was the other candidate: it still needs the dicts, and indents by two spa
 from __future__ import annotations
 
 import io
+from typing import BinaryIO
 
 import polars as pl
 
@@ -81,13 +82,18 @@ def rows_object(frame: pl.DataFrame, *, key: str, indent: int, depth: int) -> st
     `depth` is how deep the object sits in the document (0: the document itself), so its lines
     are indented as `json.dumps(document, indent=indent)` would indent them there.
     """
-    return rows_object_bytes(frame, key=key, indent=indent, depth=depth).decode()
+    buffer = io.BytesIO()
+    write_rows_object(frame, buffer, key=key, indent=indent, depth=depth)
+    return buffer.getvalue().decode()
 
 
-def rows_object_bytes(frame: pl.DataFrame, *, key: str, indent: int, depth: int) -> bytes:
-    """`rows_object` as UTF-8, written by polars in one buffer (no Python string per row)."""
+def write_rows_object(
+    frame: pl.DataFrame, out: BinaryIO, *, key: str, indent: int, depth: int
+) -> None:
+    """Write `rows_object` to `out` as UTF-8, by polars (no Python string per row)."""
     if frame.is_empty():
-        return b"{}"
+        out.write(b"{}")
+        return
     outer = " " * (indent * (depth + 1))
     inner = " " * (indent * (depth + 2))
     # a column without nulls needs no test for one, strings without a character to escape only
@@ -111,16 +117,13 @@ def rows_object_bytes(frame: pl.DataFrame, *, key: str, indent: int, depth: int)
         pieces.append(pl.lit(("" if i == 0 else ",\n") + f"{inner}{_literal(n)}: "))
         pieces.append(values[n])
     pieces.append(pl.lit("\n" + outer + "}"))
-    # the rows written as they are, one after the other (a CSV writer that quotes nothing)
-    buffer = io.BytesIO()
-    buffer.write(b"{\n")
-    frame.sort(key).select(pl.concat_str(pieces)).write_csv(
-        buffer, include_header=False, quote_style="never", line_terminator=",\n"
-    )
-    buffer.seek(-2, io.SEEK_END)  # the last row's ",\n"
-    buffer.write(b"\n" + b" " * (indent * depth) + b"}")
-    buffer.truncate()
-    return buffer.getvalue()
+    # the rows written as they are, one after the other, by a CSV writer that quotes nothing
+    # (straight to `out`: a 60 MB document is not copied into one more buffer)
+    rows = frame.sort(key).select(pl.concat_str(pieces))
+    out.write(b"{\n")
+    for part, end in ((rows.head(-1), ",\n"), (rows.tail(1), "\n")):
+        part.write_csv(out, include_header=False, quote_style="never", line_terminator=end)
+    out.write(b" " * (indent * depth) + b"}")
 
 
 def _literal(text: str) -> str:
