@@ -36,7 +36,7 @@ from dashboard.accounts.roles import (
     sees_agency,
 )
 from dashboard.committee import attachments
-from dashboard.committee.common import current_date, utc_now
+from dashboard.committee.common import current_date, get_row, utc_now
 from dashboard.config import get_settings
 from dashboard.i18n import N_
 from db.engine import bump_version, session_scope
@@ -271,8 +271,7 @@ def add_assessment_files(
     require(principal, "manage_recommendations")
     committee.check_problems(_upload_problems(uploads))
     with session_scope(engine) as s:
-        if s.get(RecommendationUpdate, assessment_id) is None:
-            raise committee.NotFound(f"no assessment entry {assessment_id}")
+        get_row(s, RecommendationUpdate, assessment_id, "assessment entry")
         files = attachments.add(
             s,
             principal=principal,
@@ -311,21 +310,14 @@ def publish(
             [committee.Problem("public_text", N_("Write the text to publish."))]
         )
     with session_scope(engine) as s:
-        row = s.get(table, item_id)
-        if row is None:
-            raise committee.NotFound(f"no {kind} {item_id}")
+        row = get_row(s, table, item_id, kind)
         original = row.text if kind != "assessment" else row.evidence
         before = {"published_at": row.published_at}
         row.public_text, row.published_at, row.published_by = body, utc_now(), principal.username
         s.add(row)
         n_files = 0
         if kind in _OWNER_KIND:
-            files = s.exec(
-                select(Attachment).where(
-                    Attachment.owner_kind == _OWNER_KIND[kind], Attachment.owner_id == item_id
-                )
-            ).all()
-            for f in files:
+            for f in attachments.of_owner(s, owner_kind=_OWNER_KIND[kind], owner_id=item_id):
                 f.published = f.id in set(attachment_ids)
                 n_files += int(f.published)
                 s.add(f)
@@ -347,17 +339,11 @@ def withdraw(*, engine: Engine, principal: Principal, kind: str, item_id: int) -
     require(principal, "publish_texts")
     table = TEXT_KINDS[kind]
     with session_scope(engine) as s:
-        row = s.get(table, item_id)
-        if row is None:
-            raise committee.NotFound(f"no {kind} {item_id}")
+        row = get_row(s, table, item_id, kind)
         row.public_text, row.published_at, row.published_by = None, None, None
         s.add(row)
         if kind in _OWNER_KIND:
-            for f in s.exec(
-                select(Attachment).where(
-                    Attachment.owner_kind == _OWNER_KIND[kind], Attachment.owner_id == item_id
-                )
-            ).all():
+            for f in attachments.of_owner(s, owner_kind=_OWNER_KIND[kind], owner_id=item_id):
                 f.published = False
                 s.add(f)
         committee.record_change(

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import filetype
 import polars as pl
 from sqlalchemy import select as select_columns
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from dashboard.accounts import audit
 from dashboard.accounts.roles import Principal
@@ -170,6 +170,15 @@ def add(
         )
         rows.append(row)
     return rows
+
+
+def of_owner(s: Session, *, owner_kind: str, owner_id: int) -> Sequence[Attachment]:
+    """The attachment rows of one owner (with their bytes: for changing them, not listing)."""
+    return s.exec(
+        select(Attachment).where(
+            Attachment.owner_kind == owner_kind, Attachment.owner_id == owner_id
+        )
+    ).all()
 
 
 ATTACHMENT_SCHEMA = {

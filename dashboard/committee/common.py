@@ -25,13 +25,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlmodel import Session, SQLModel, col, func, select
 
 from dashboard.accounts import audit
 from dashboard.i18n import N_, t
 from db.engine import bump_version
+
+_Row = TypeVar("_Row", bound=SQLModel)
 
 # --- vocabularies ---------------------------------------------------------------------------
 
@@ -137,6 +139,14 @@ def utc_now() -> datetime:
 
 def clean_text(value: str | None) -> str:
     return (value or "").strip()
+
+
+def get_row(s: Session, model: type[_Row], key: Any, what: str) -> _Row:
+    """The `model` row with primary key `key`, or NotFound naming `what` (e.g. "docket entry")."""
+    row = s.get(model, key)
+    if row is None:
+        raise NotFound(f"no {what} {key}")
+    return row
 
 
 def count_by(s: Session, key: Any, *where: Any) -> dict[Any, int]:

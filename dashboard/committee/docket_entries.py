@@ -12,11 +12,11 @@ from sqlmodel import Session, col, select
 
 from dashboard.accounts.roles import Principal, can, require
 from dashboard.committee.common import (
-    NotFound,
     Problem,
     check_problems,
     clean_text,
     count_by,
+    get_row,
     save_audited,
     utc_now,
 )
@@ -201,9 +201,7 @@ def add_comment(*, engine: Engine, principal: Principal, entry_id: int, text: st
     if not body:
         check_problems([Problem("comment", N_("Write a comment before saving it."))])
     with session_scope(engine) as s:
-        entry = s.get(DocketEntry, entry_id)
-        if entry is None:
-            raise NotFound(f"no docket entry {entry_id}")
+        get_row(s, DocketEntry, entry_id, "docket entry")  # NotFound if there is no such entry
         c = DocketComment(docket_entry_id=entry_id, author=principal.username, text=body)
         save_audited(
             s,

@@ -23,6 +23,7 @@ from dashboard.committee.common import (
     check_problems,
     clean_text,
     current_date,
+    get_row,
     record_change,
     save_audited,
 )
@@ -61,10 +62,7 @@ def _rec_public(r: Recommendation) -> dict[str, Any]:
 
 
 def recommendation_row(s: Session, recommendation_id: int) -> Recommendation:
-    rec = s.get(Recommendation, recommendation_id)
-    if rec is None:
-        raise NotFound(f"no recommendation {recommendation_id}")
-    return rec
+    return get_row(s, Recommendation, recommendation_id, "recommendation")
 
 
 def _rec_problems(

@@ -16,12 +16,12 @@ from dashboard.accounts.roles import Principal, can, require
 from dashboard.committee.common import (
     DOCKET_SIZE,
     SESSION_STATUSES,
-    NotFound,
     Problem,
     check_problems,
     clean_text,
     count_by,
     current_date,
+    get_row,
     save_audited,
     utc_now,
 )
@@ -174,10 +174,7 @@ def _save_edit(
 
 
 def session_row(s: Session, session_id: int) -> CommitteeSession:
-    row = s.get(CommitteeSession, session_id)
-    if row is None:
-        raise NotFound(f"no committee session {session_id}")
-    return row
+    return get_row(s, CommitteeSession, session_id, "committee session")
 
 
 def set_session_status(
