@@ -394,12 +394,15 @@ def from_canonical(frame: pl.DataFrame, columns: tuple[str, ...], label: str) ->
 @dataclass(frozen=True)
 class _Check:
     """A rule on one column: `bad` marks failing rows; `msgid` (or an expression giving one per
-    row) says why, with `params` (expressions evaluated on the failing rows)."""
+    row) says why, with `params` (expressions evaluated on the failing rows; on the whole frame
+    when `windowed`: a window expression, such as the first occurrence of a repeated id, needs
+    the rows that pass too)."""
 
     column: str
     msgid: str | pl.Expr
     bad: pl.Expr
     params: dict[str, pl.Expr] = field(default_factory=dict)
+    windowed: bool = False
 
 
 def cell_problems(raw: Raw) -> list[ImportProblem]:
@@ -428,14 +431,13 @@ def _run_checks(frame: pl.DataFrame, checks: list[_Check]) -> list[ImportProblem
         if count:
             msgid = pl.lit(check.msgid) if isinstance(check.msgid, str) else check.msgid
             names = list(check.params)
-            # the parameters on the whole frame, then the failing rows: a parameter may be a
-            # window expression (the first occurrence of a repeated id); the reason (msgid) on
-            # the failing rows only
+            # the failing rows first, then the reason and the parameters on them alone (a window
+            # parameter on the whole frame first)
+            params = [expr.cast(pl.String).alias(f"_p_{n}") for n, expr in check.params.items()]
             hits = (
-                frame.with_columns(
-                    expr.cast(pl.String).alias(f"_p_{n}") for n, expr in check.params.items()
-                )
+                (frame.with_columns(params) if check.windowed else frame)
                 .filter(frame.select(check.bad.fill_null(False)).to_series())
+                .with_columns([] if check.windowed else params)
                 .select(
                     "_file",
                     "_line",
@@ -615,6 +617,7 @@ def _case_checks(missing: dict[str, set[str]]) -> list[_Check]:
             N_("case_id repeated (first at {first})"),
             cid.is_not_null() & ~key.is_first_distinct(),
             {"first": first},
+            windowed=True,
         ),
         _vocab("region", c.region_codes(), N_("not a region code of regions.csv")),
         *(_vocab(n, (c.BOOL_TRUE, c.BOOL_FALSE)) for n in c.CASE_BOOL_COLUMNS),
@@ -668,7 +671,13 @@ def _event_checks(missing: dict[str, set[str]], ordered: bool = False) -> list[_
     return [
         *_required(c.EVENT_COLUMNS, c.EVENT_REQUIRED, missing),
         _Check("seq", N_("must be a whole number"), pl.col("seq").is_not_null() & ~_whole("seq")),
-        _Check("seq", N_("seq repeated for this case (first at {first})"), dup, {"first": first}),
+        _Check(
+            "seq",
+            N_("seq repeated for this case (first at {first})"),
+            dup,
+            {"first": first},
+            windowed=True,
+        ),
         *_length_checks(EVENT_INPUT),
         *_date_check("event_date"),
         _vocab("event_type", c.EVENT_TYPES, N_("not an event type of the contract")),
