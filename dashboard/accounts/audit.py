@@ -54,8 +54,19 @@ ACTIONS = (
     "session_ended",
 )
 
-#: columns of the frame returned by `read()`
-COLUMNS = ("id", "at", "username", "action", "entity", "entity_id", "before", "after", "detail")
+#: the frame returned by `read()`: its columns and their types
+SCHEMA: dict[str, Any] = {
+    "id": pl.Int64,
+    "at": pl.Datetime("us", "UTC"),
+    "username": pl.String,
+    "action": pl.String,
+    "entity": pl.String,
+    "entity_id": pl.String,
+    "before": pl.String,
+    "after": pl.String,
+    "detail": pl.String,
+}
+COLUMNS = tuple(SCHEMA)
 
 
 def redact(data: Mapping[str, Any] | None) -> dict[str, Any] | None:
@@ -261,17 +272,7 @@ def read(
             "after": [r.after_json for r in rows],
             "detail": [r.detail for r in rows],
         },
-        schema={
-            "id": pl.Int64,
-            "at": pl.Datetime("us", "UTC"),
-            "username": pl.String,
-            "action": pl.String,
-            "entity": pl.String,
-            "entity_id": pl.String,
-            "before": pl.String,
-            "after": pl.String,
-            "detail": pl.String,
-        },
+        schema=SCHEMA,
     )
 
 

@@ -59,6 +59,13 @@ TEXT_KINDS: dict[str, Any] = {
     "submission": Submission,
     "assessment": RecommendationUpdate,
 }
+#: when each kind of text was written (its column)
+_WRITTEN_AT = {
+    "recommendation": "created_at",
+    "report": "submitted_at",
+    "submission": "submitted_at",
+    "assessment": "recorded_at",
+}
 #: the attachment owner kind of each text kind (a recommendation's own text has no files)
 _OWNER_KIND = {"report": "report", "submission": "submission", "assessment": "assessment"}
 VOICE_LABELS = {
@@ -644,12 +651,7 @@ def pending_publication(*, engine: Engine, principal: Principal) -> pl.DataFrame
     out: list[dict[str, Any]] = []
     with Session(engine) as s:
         for kind, table in TEXT_KINDS.items():
-            written = {
-                "recommendation": "created_at",
-                "report": "submitted_at",
-                "submission": "submitted_at",
-                "assessment": "recorded_at",
-            }[kind]
+            written = _WRITTEN_AT[kind]
             rows = s.exec(select(table).where(col(table.published_at).is_(None))).all()
             for r in rows:
                 text = r.text if kind != "assessment" else r.evidence
