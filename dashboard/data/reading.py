@@ -3,6 +3,7 @@ canonical frames, without a database (dashboard.data.importer writes them).
 
 Its own module so that `python -m dashboard metrics FILES` reads and checks files without
 importing SQLAlchemy, SQLModel and the table models (0.33 s of start-up, issue 19).
+
 Files: CSVs are told apart by name (`cases*.csv`, `events*.csv`) or, failing that, by header
 (a `seq` or `event_type` column means events); an XLSX holds sheets `cases` and/or `events`.
 Any number of files may be given; either table may be absent (events may refer to cases
@@ -15,10 +16,9 @@ every other cell is stored exactly as written, as text. The contract's defaults 
 (identity_public/synthetic false, victim_sex unknown, medical_evidence none, the trigger of
 `spu_involved` unknown), so an export writes them out.
 
-Re-import upserts cases by case_id and events by (case_id, seq); stored events of a case that
-the new files do not list are kept (delete them in the app, not by omission). Order rules are
-checked on the result: stored events merged with imported ones. A problem found on a stored
-row is reported as `database:0: ...`.
+Given what the database holds (`Stored`), the order rules are checked on the result of the
+import: stored events merged with imported ones. A problem found on a stored row is reported
+as `database:0: ...`.
 
 Validation is vectorised with polars; messages are built only for failing rows.
 """
