@@ -1,24 +1,10 @@
-"""The accountability loop: the addressee's progress reports, civil society's submissions, the
-publication of free texts, reporting deadlines, and the two voices side by side.
-
-Decisions:
-
-* Three voices per recommendation, each append-only: the addressee's *claim* (progress
-  reports), the committee's *assessment* (the follow-up history recorded by the secretariat),
-  and civil society's *submissions*. Nothing is edited: a correction is a new entry naming the
-  one it corrects.
-* Free text written by anyone reaches observers only once the secretariat has published it:
-  each text separately, as a reviewed copy (`public_text`) that may redact names. The original
-  stays with the committee (and with the agency that wrote it).
-* An addressee (and an SPU head, for the SPU) sees only the recommendations addressed to its
-  agency. A report is *late* when it is submitted after the recommendation's reporting deadline
-  (set on the recommendation, or `reporting_days` after the session).
-"""
+"""Reading the loop: a recommendation's timeline of the three voices, their files, the tracker's
+two voices side by side, texts awaiting publication, carry-forward and the tracker's XLSX."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import polars as pl
@@ -33,13 +19,20 @@ from dashboard.accounts.roles import (
     Principal,
     can,
     require,
-    sees_agency,
 )
 from dashboard.committee import attachments
-from dashboard.committee.common import current_date, get_row, utc_now
-from dashboard.config import get_settings
+from dashboard.committee.accountability.rules import (
+    CLAIM_STATUSES,
+    TEXT_KINDS,
+    WRITTEN_AT,
+    may_see,
+    rec_for,
+    reporting_deadline,
+    visible_text,
+)
+from dashboard.committee.common import current_date
 from dashboard.i18n import N_
-from db.engine import bump_version, session_scope
+from db.engine import session_scope
 from db.models import (
     Attachment,
     Case,
@@ -49,317 +42,6 @@ from db.models import (
     RecommendationUpdate,
     Submission,
 )
-
-#: what an addressee may claim
-CLAIM_STATUSES = ("in_progress", "implemented", "partly_implemented", "not_implemented")
-#: the texts that are published one by one: kind -> table
-TEXT_KINDS: dict[str, Any] = {
-    "recommendation": Recommendation,
-    "report": ProgressReport,
-    "submission": Submission,
-    "assessment": RecommendationUpdate,
-}
-#: when each kind of text was written (its column)
-_WRITTEN_AT = {
-    "recommendation": "created_at",
-    "report": "submitted_at",
-    "submission": "submitted_at",
-    "assessment": "recorded_at",
-}
-#: the attachment owner kind of each text kind (a recommendation's own text has no files)
-_OWNER_KIND = {"report": "report", "submission": "submission", "assessment": "assessment"}
-VOICE_LABELS = {
-    "assessment": N_("Committee's assessment"),
-    "report": N_("Agency's report"),
-    "submission": N_("Civil society"),
-}
-MIN_TEXT = 10
-
-
-def reporting_deadline(rec: Recommendation, session_date: date) -> date:
-    """The recommendation's own reporting deadline, or `reporting_days` after its session."""
-    if rec.reporting_deadline is not None:
-        return rec.reporting_deadline
-    return session_date + timedelta(days=get_settings().reporting_days)
-
-
-def may_see(principal: Principal, rec: Recommendation) -> bool:
-    """Reporting roles see their own agency's recommendations only; other roles see all."""
-    return sees_agency(principal, rec.addressee)
-
-
-def _rec_for(s: Session, principal: Principal, recommendation_id: int) -> Recommendation:
-    rec = s.get(Recommendation, recommendation_id)
-    if rec is None or not may_see(principal, rec):
-        # the same answer for "no such" and "not yours": nothing to learn by guessing ids
-        raise committee.NotFound(f"no recommendation {recommendation_id}")
-    return rec
-
-
-def visible_text(principal: Principal, kind: str, row: Any, rec: Recommendation) -> str | None:
-    """The text of a recommendation, report, submission or assessment as `principal` may read
-    it: the original for the committee and for its author's side, else the published copy."""
-    original = row.text if kind != "assessment" else row.evidence
-    if can(principal, "view_unpublished"):
-        return original
-    own_agency = principal.role in REPORTING_ROLES and rec.addressee == principal.agency
-    if own_agency and kind in ("recommendation", "report"):
-        return original
-    if kind == "submission" and row.submitted_by == principal.username:
-        return original
-    return row.public_text if row.published_at is not None else None
-
-
-def _file_with(
-    s: Session,
-    principal: Principal,
-    row: ProgressReport | Submission,
-    *,
-    owner_kind: str,
-    uploads: Sequence[attachments.Upload],
-    after: dict[str, Any],
-) -> None:
-    """Add a new report or submission with its files, audited (lengths only, never the text)."""
-    s.add(row)
-    s.flush()
-    assert row.id is not None
-    files = attachments.add(
-        s, principal=principal, owner_kind=owner_kind, owner_id=row.id, uploads=uploads
-    )
-    committee.record_change(
-        s,
-        actor=principal,
-        action="create",
-        entity=row.__tablename__,
-        entity_id=row.id,
-        after=after,
-        detail=f"chars={len(row.text)} files={len(files)}",
-    )
-
-
-def _upload_problems(uploads: Sequence[attachments.Upload]) -> list[committee.Problem]:
-    return attachments.check(uploads)
-
-
-# --- the addressee's progress reports --------------------------------------------------------
-
-
-def submit_report(
-    *,
-    engine: Engine,
-    principal: Principal,
-    recommendation_id: int,
-    claimed_status: str,
-    report_date: date | None,
-    text: str,
-    reason: str | None = None,
-    corrects_id: int | None = None,
-    uploads: Sequence[attachments.Upload] = (),
-    today: date | None = None,
-) -> ProgressReport:
-    """File the agency's report on a recommendation addressed to it (never edited later)."""
-    require(principal, "submit_report")
-    today = today or current_date()
-    body, why = committee.clean_text(text), committee.clean_text(reason) or None
-    problems: list[committee.Problem] = []
-    if claimed_status not in CLAIM_STATUSES:
-        problems.append(committee.Problem("claimed_status", N_("Choose the status you report.")))
-    if not isinstance(report_date, date):
-        problems.append(committee.Problem("report_date", N_("Choose the date of the report.")))
-    elif report_date > today:
-        problems.append(
-            committee.Problem("report_date", N_("The date of a report cannot be in the future."))
-        )
-    if len(body) < MIN_TEXT:
-        problems.append(
-            committee.Problem(
-                "text",
-                N_("Describe what was done (at least {n} characters)."),
-                {"n": MIN_TEXT},
-            )
-        )
-    if claimed_status == "not_implemented" and not why:
-        problems.append(
-            committee.Problem(
-                "not_implemented_reason", N_("Say why the recommendation was not implemented.")
-            )
-        )
-    problems += _upload_problems(uploads)
-    with session_scope(engine) as s:
-        rec = _rec_for(s, principal, recommendation_id)
-        if corrects_id is not None:
-            old = s.get(ProgressReport, corrects_id)
-            if old is None or old.recommendation_id != recommendation_id:
-                problems.append(
-                    committee.Problem(
-                        "corrects_id",
-                        N_("Report #{id} is not a report on this recommendation."),
-                        {"id": corrects_id},
-                    )
-                )
-        committee.check_problems(problems)
-        sess = s.get(CommitteeSession, rec.session_id)
-        assert sess is not None and principal.agency is not None
-        report = ProgressReport(
-            recommendation_id=recommendation_id,
-            agency=principal.agency,
-            claimed_status=claimed_status,
-            report_date=report_date,  # type: ignore[arg-type]
-            text=body,
-            reason=why if claimed_status == "not_implemented" else None,
-            corrects_id=corrects_id,
-            late=today > reporting_deadline(rec, sess.session_date),
-            submitted_by=principal.username,
-        )
-        _file_with(
-            s,
-            principal,
-            report,
-            owner_kind="report",
-            uploads=uploads,
-            after={
-                "recommendation_id": recommendation_id,
-                "claimed_status": claimed_status,
-                "report_date": report_date,
-                "corrects_id": corrects_id,
-                "late": report.late,
-            },
-        )
-        return report
-
-
-# --- civil society's submissions -------------------------------------------------------------
-
-
-def submit_evidence(
-    *,
-    engine: Engine,
-    principal: Principal,
-    recommendation_id: int,
-    text: str,
-    uploads: Sequence[attachments.Upload] = (),
-) -> Submission:
-    """An observer's comment with evidence; observers see it once the secretariat publishes it."""
-    require(principal, "submit_evidence")
-    body = committee.clean_text(text)
-    problems: list[committee.Problem] = []
-    if len(body) < MIN_TEXT:
-        problems.append(
-            committee.Problem(
-                "text", N_("Write your comment (at least {n} characters)."), {"n": MIN_TEXT}
-            )
-        )
-    problems += _upload_problems(uploads)
-    with session_scope(engine) as s:
-        _rec_for(s, principal, recommendation_id)
-        committee.check_problems(problems)
-        sub = Submission(
-            recommendation_id=recommendation_id, text=body, submitted_by=principal.username
-        )
-        _file_with(
-            s,
-            principal,
-            sub,
-            owner_kind="submission",
-            uploads=uploads,
-            after={"recommendation_id": recommendation_id},
-        )
-        return sub
-
-
-def add_assessment_files(
-    *,
-    engine: Engine,
-    principal: Principal,
-    assessment_id: int,
-    uploads: Sequence[attachments.Upload],
-) -> int:
-    """Attach files to an entry of the committee's assessment (the secretariat)."""
-    require(principal, "manage_recommendations")
-    committee.check_problems(_upload_problems(uploads))
-    with session_scope(engine) as s:
-        get_row(s, RecommendationUpdate, assessment_id, "assessment entry")
-        files = attachments.add(
-            s,
-            principal=principal,
-            owner_kind="assessment",
-            owner_id=assessment_id,
-            uploads=uploads,
-        )
-        bump_version(s)
-        return len(files)
-
-
-# --- publication -------------------------------------------------------------------------------
-
-
-def publish(
-    *,
-    engine: Engine,
-    principal: Principal,
-    kind: str,
-    item_id: int,
-    public_text: str,
-    attachment_ids: Sequence[int] = (),
-) -> int:
-    """Publish one reviewed text for observers (its copy may redact names) and the chosen files;
-    returns how many files were published with it.
-
-    Publishing again replaces the published copy; the original is never changed.
-    """
-    require(principal, "publish_texts")
-    table = TEXT_KINDS.get(kind)
-    if table is None:
-        raise ValueError(f"unknown kind of text {kind!r}")
-    body = committee.clean_text(public_text)
-    if not body:
-        committee.check_problems(
-            [committee.Problem("public_text", N_("Write the text to publish."))]
-        )
-    with session_scope(engine) as s:
-        row = get_row(s, table, item_id, kind)
-        original = row.text if kind != "assessment" else row.evidence
-        before = {"published_at": row.published_at}
-        row.public_text, row.published_at, row.published_by = body, utc_now(), principal.username
-        s.add(row)
-        n_files = 0
-        if kind in _OWNER_KIND:
-            for f in attachments.of_owner(s, owner_kind=_OWNER_KIND[kind], owner_id=item_id):
-                f.published = f.id in set(attachment_ids)
-                n_files += int(f.published)
-                s.add(f)
-        committee.record_change(
-            s,
-            actor=principal,
-            action="publish",
-            entity=kind,
-            entity_id=item_id,
-            before=before,
-            after={"published_at": row.published_at, "files": n_files},
-            detail=f"redacted={body != committee.clean_text(original)} chars={len(body)}",
-        )
-        return n_files
-
-
-def withdraw(*, engine: Engine, principal: Principal, kind: str, item_id: int) -> bool:
-    """Take a published text (and its files) back from observers."""
-    require(principal, "publish_texts")
-    table = TEXT_KINDS[kind]
-    with session_scope(engine) as s:
-        row = get_row(s, table, item_id, kind)
-        row.public_text, row.published_at, row.published_by = None, None, None
-        s.add(row)
-        if kind in _OWNER_KIND:
-            for f in attachments.of_owner(s, owner_kind=_OWNER_KIND[kind], owner_id=item_id):
-                f.published = False
-                s.add(f)
-        committee.record_change(
-            s, actor=principal, action="withdraw", entity=kind, entity_id=item_id
-        )
-        return True
-
-
-# --- reading -------------------------------------------------------------------------------------
 
 TIMELINE_SCHEMA: dict[str, Any] = {
     "voice": pl.String,  # assessment, report, submission
@@ -411,7 +93,7 @@ def timeline(*, engine: Engine, principal: Principal, recommendation_id: int) ->
     # may_see() let a reporting role in: the recommendation is its own agency's
     own = principal.role in REPORTING_ROLES
     with Session(engine) as s:
-        rec = _rec_for(s, principal, recommendation_id)
+        rec = rec_for(s, principal, recommendation_id)
         updates = s.exec(
             select(RecommendationUpdate)
             .where(RecommendationUpdate.recommendation_id == recommendation_id)
@@ -651,7 +333,7 @@ def pending_publication(*, engine: Engine, principal: Principal) -> pl.DataFrame
     out: list[dict[str, Any]] = []
     with Session(engine) as s:
         for kind, table in TEXT_KINDS.items():
-            written = _WRITTEN_AT[kind]
+            written = WRITTEN_AT[kind]
             rows = s.exec(select(table).where(col(table.published_at).is_(None))).all()
             for r in rows:
                 text = r.text if kind != "assessment" else r.evidence
@@ -699,7 +381,7 @@ def case_facts(
     """The case behind a case-level recommendation, for those who may see its reference."""
     require(principal, "view_tracker")
     with Session(engine) as s:
-        rec = _rec_for(s, principal, recommendation_id)
+        rec = rec_for(s, principal, recommendation_id)
         if rec.case_id is None or not committee.sees_case_reference(principal):
             return None
         case = s.get(Case, rec.case_id)
@@ -735,7 +417,7 @@ def texts_of(*, engine: Engine, principal: Principal, recommendation_id: int) ->
     require(principal, "publish_texts")
     out: list[dict[str, Any]] = []
     with Session(engine) as s:
-        rec = _rec_for(s, principal, recommendation_id)
+        rec = rec_for(s, principal, recommendation_id)
         out.append(_text_row("recommendation", rec, 1, rec.text))
         tables: tuple[tuple[str, Any, Any], ...] = (
             ("assessment", RecommendationUpdate, RecommendationUpdate.recorded_at),
