@@ -14,16 +14,16 @@ from sqlalchemy import Engine
 from dashboard.data import store
 from dashboard.data.contract import ImpreciseDate
 from dashboard.data.importer import import_files
-from dashboard.data.reading import (
+from dashboard.data.reading.cells import (
     DATE_REASONS,
     SEQ_KEY,
     _bad_date,
     _date_reasons,
-    _earlier_max,
     _event_checks,
-    _in_order,
-    _needs_normalising,
 )
+from dashboard.data.reading.cross import _earlier_max
+from dashboard.data.reading.files import _needs_normalising
+from dashboard.data.reading.frames import is_in_order
 from tests.conftest import EXAMPLES
 
 rows = st.lists(
@@ -56,7 +56,7 @@ def test_earlier_max_is_the_windowed_running_maximum(rows: list[tuple[str, int]]
 def test_repeated_seq_in_key_order_is_the_hashed_repeat(keys: list[tuple[str, str]]) -> None:
     frame = pl.DataFrame(keys, schema={"case_id": pl.String, "seq": pl.String}, orient="row")
     frame = frame.sort(SEQ_KEY, maintain_order=True)
-    assert frame.is_empty() or _in_order(frame, SEQ_KEY)
+    assert frame.is_empty() or is_in_order(frame, SEQ_KEY)
 
     def repeated(ordered: bool) -> list[bool]:
         (check,) = [ch for ch in _event_checks({}, ordered) if "repeated" in str(ch.msgid)]
