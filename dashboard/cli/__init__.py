@@ -11,6 +11,7 @@ pack, scipy for the disclosure attack, SQLAlchemy and Alembic) took 2.8 of the 6
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import os
 import sys
@@ -70,6 +71,22 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
         return 130
+    except OSError as exc:
+        if not _broken_pipe(exc):
+            raise
+        # the reader went away (`oversight metrics ... | head`): stop quietly, as a shell tool
+        # does; stdout goes to /dev/null so the interpreter's last flush cannot fail again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + 13  # killed by SIGPIPE, as the shell reports it
+
+
+def _broken_pipe(exc: OSError) -> bool:
+    """Python's BrokenPipeError, or polars' writer's OSError 'Broken pipe (os error 32)'."""
+    return (
+        isinstance(exc, BrokenPipeError)
+        or exc.errno == errno.EPIPE
+        or (f"os error {errno.EPIPE})" in str(exc))
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -11,7 +14,8 @@ from sqlalchemy import Engine
 
 from dashboard.cli import main
 from dashboard.data.importer import import_files
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, ROOT
+from tests.ui.demo_data import demo_frames
 
 EXPECTED = json.loads((EXAMPLES / "expected-2015-09-30.json").read_text())
 FILES = [str(EXAMPLES / "cases.csv"), str(EXAMPLES / "events.csv")]
@@ -96,3 +100,19 @@ def test_invalid_input_exits_1(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     bad.write_text(bad.read_text().replace("refusal_to_open", "refusal"))
     code, out, err = run(capsys, FILES[0], str(bad), "--as-of", "2015-09-30")
     assert code == 1 and out == "" and "refusal" in err
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly(tmp_path: Path) -> None:
+    """`oversight metrics ... | head`: no traceback when the pipe closes (exit 141, SIGPIPE)."""
+    cases, events = demo_frames(3000, first=date(2024, 1, 3))  # every date in the past
+    paths = [tmp_path / "cases.csv", tmp_path / "events.csv"]
+    cases.write_csv(paths[0])
+    events.write_csv(paths[1])
+    argv = [sys.executable, "-m", "dashboard", "metrics", *map(str, paths), "--as-of", "2026-11-30"]
+    proc = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.read(100).startswith(b"{")
+    proc.stdout.close()  # far less than the whole document (about 1 MB) was read
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 141, err
+    assert "Traceback" not in err and err == ""
