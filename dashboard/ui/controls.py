@@ -25,6 +25,7 @@ from dashboard.data.contract import (
 from dashboard.data.versioning import Freshness
 from dashboard.i18n import (
     format_date,
+    format_datetime,
     get_language,
     region_name,
     t,
@@ -230,7 +231,8 @@ def controls_line(c: Controls) -> str:
 def _stamp(at: datetime | None) -> str:
     if at is None:
         return "—"
-    return (at.astimezone(UTC) if at.tzinfo else at).strftime("%Y-%m-%d %H:%M UTC")
+    # in the locale, as every other date on the screen; said to be UTC, as the server keeps it
+    return format_datetime(at.astimezone(UTC) if at.tzinfo else at) + " UTC"
 
 
 def freshness_line(f: Freshness, principal: Principal | None, as_of: date) -> str:
@@ -246,7 +248,7 @@ def freshness_line(f: Freshness, principal: Principal | None, as_of: date) -> st
         "Data last changed {at} · {cases} · figures as of {as_of}",
         at=_stamp(f.changed_at),
         cases=cases,
-        as_of=as_of.isoformat(),
+        as_of=format_date(as_of),
     )
 
 

@@ -48,8 +48,14 @@ def test_freshness_names_the_last_case_change_and_hides_it_from_observers(
     set_language("en")
     staff = freshness_line(f, Principal("s", "secretariat"), date(2026, 2, 28))
     assert staff == (
-        "Data last changed 2026-03-05 10:30 UTC · cases last imported or edited "
-        "2026-03-02 09:00 UTC by bo · figures as of 2026-02-28"
+        "Data last changed 5 Mar 2026 10:30 UTC · cases last imported or edited "
+        "2 Mar 2026 09:00 UTC by bo · figures as of 28 Feb 2026"
     )
     public = freshness_line(f, Principal("o", "observer"), date(2026, 2, 28))
-    assert "bo" not in public and "2026-03-02 09:00 UTC" in public
+    assert "bo" not in public and "2 Mar 2026 09:00 UTC" in public
+    set_language("ru")  # dates in the locale, as everywhere on the screen
+    assert "05.03.2026 10:30 UTC" in freshness_line(
+        f, Principal("o", "observer"), date(2026, 2, 28)
+    )
+    assert freshness_line(f, Principal("o", "observer"), date(2026, 2, 28)).endswith("28.02.2026")
+    set_language("en")
