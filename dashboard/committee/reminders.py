@@ -35,6 +35,7 @@ from dashboard.accounts.roles import REPORTING_ROLES
 from dashboard.committee import accountability as acc
 from dashboard.config import Settings, get_settings
 from dashboard.i18n import format_date, get_language, label, set_language, t
+from dashboard.i18n.format import fmt_short
 from dashboard.reports import pack
 from db.engine import session_scope
 from db.models import CommitteeSession, ProgressReport, Recommendation, ReminderSent, User
@@ -101,11 +102,6 @@ def _days(on: date, today: date) -> str:
     return t("{n} days ago", n=-n)
 
 
-def _short(text: str, n: int = 160) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-
 def _addressee_items(
     rec: Recommendation, deadline: date, has_report: bool, user: str, today: date
 ) -> list[Item]:
@@ -133,7 +129,7 @@ def _dated(rec: Recommendation, user: str, kind: str, on: date, today: date, lin
     """A reminder to an addressee about a date of `rec`: sent once before the date and once
     after it has passed (the key says which)."""
     passed = on < today
-    subject = t("Recommendation #{id}: {text}", id=rec.id, text=_short(rec.text))
+    subject = t("Recommendation #{id}: {text}", id=rec.id, text=fmt_short(rec.text, 160))
     return Item(
         key=f"{kind}:{rec.id}:{user}:{on}:{'past' if passed else 'soon'}",
         kind=kind,

@@ -97,6 +97,17 @@ def fmt_date(text: str | None) -> str:
     return d.text if d.precision == "day" else format_date(d)
 
 
+def fmt_short(text: str, n: int) -> str:
+    r"""A free text on one line, cut to at most `n` characters with '…' where it was longer
+    (a choice's label, a mail's subject).
+
+    >>> fmt_short("Take over  the\ninvestigation", 16)
+    'Take over the i…'
+    """
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
 def fmt_period(label: str, today: date | None = None) -> str:
     """A half-year label, marked while it is still running: '2026-H2 (incomplete: until
     31.12.2026)'; a finished half-year as is."""

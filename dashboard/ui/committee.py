@@ -13,7 +13,7 @@ from dashboard import committee
 from dashboard.accounts.roles import Principal, can
 from dashboard.data.contract import AGENCY_CODES, region_codes
 from dashboard.i18n import N_, format_date, here, label, region_name, t
-from dashboard.i18n.format import fmt_figure, fmt_period, indicator_title
+from dashboard.i18n.format import fmt_figure, fmt_period, fmt_short, indicator_title
 from dashboard.ui import address
 from dashboard.ui.controls import date_format, last_complete_half_year, period_options
 from dashboard.ui.loaders import (
@@ -393,7 +393,7 @@ def recommendation_choice(recs: pl.DataFrame) -> int:
             t("Recommendation"),
             ids,
             # radio labels are markdown: the text is shown as typed
-            format_func=lambda i: f"#{i} · {plain((texts.get(i) or '')[:80])}",
+            format_func=lambda i: f"#{i} · {plain(fmt_short(texts.get(i) or '', 80))}",
             key=K_REC_CHOICE,
         )
     )

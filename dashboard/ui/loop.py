@@ -17,7 +17,7 @@ from dashboard.accounts.roles import Principal, can
 from dashboard.committee import accountability as acc
 from dashboard.committee import attachments
 from dashboard.i18n import N_, format_date, label, t
-from dashboard.i18n.format import indicator_title
+from dashboard.i18n.format import fmt_short, indicator_title
 from dashboard.ui.committee import kind_label, run_write, status_form, status_label
 from dashboard.ui.controls import date_format
 from dashboard.ui.drilldown import _switch
@@ -65,7 +65,7 @@ def recommendation_picker(principal: Principal, frame: pl.DataFrame) -> int | No
 def _short(text: str | None, n: int = 90) -> str:
     if text is None:
         return t(NOT_PUBLISHED)
-    return text if len(text) <= n else text[: n - 1] + "…"
+    return fmt_short(text, n)
 
 
 def standing(row: dict[str, Any]) -> None:

@@ -27,7 +27,7 @@ from dashboard.i18n import (
     set_language,
     t,
 )
-from dashboard.i18n.format import fmt_date, fmt_date_words, indicator_title
+from dashboard.i18n.format import fmt_date, fmt_date_words, fmt_short, indicator_title
 from tests.conftest import ROOT, SPEC
 
 TRANSLATED = ("ru", "kk")
@@ -490,3 +490,11 @@ def test_label_columns_translates_codes_in_a_frame() -> None:
     )
     assert_frame_equal(got, want)
     assert_frame_equal(label_columns(df, {}), df)
+
+
+def test_short_texts_say_they_were_cut() -> None:
+    """A choice's label or a mail's subject: one line, and '…' where the text went on."""
+    long = "Review every investigation without an action for more than 180 days and set a deadline"
+    assert fmt_short(long, 80) == long[:79] + "…" and len(fmt_short(long, 80)) == 80
+    assert fmt_short("Take over\n  the case", 80) == "Take over the case"
+    assert fmt_short("exactly ten", 11) == "exactly ten"
