@@ -496,7 +496,7 @@ def open_row(frame: pl.DataFrame, picked: Any) -> None:
         format_func=lambda i: f"#{i}",
         key="trk_open",
     )
-    if right.button(t("Open"), key="trk_open_go", icon=":material/open_in_new:"):
+    if right.button(t("Open page"), key="trk_open_go", icon=":material/open_in_new:"):
         open_recommendation(int(chosen))
 
 

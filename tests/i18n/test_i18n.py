@@ -498,3 +498,14 @@ def test_short_texts_say_they_were_cut() -> None:
     assert fmt_short(long, 80) == long[:79] + "…" and len(fmt_short(long, 80)) == 80
     assert fmt_short("Take over\n  the case", 80) == "Take over the case"
     assert fmt_short("exactly ten", 11) == "exactly ten"
+
+
+def test_the_open_button_says_open_not_the_open_state() -> None:
+    """The tracker's 'Open' button shared its msgid with the case state 'Open' (not finished):
+    in Russian it read 'Не завершено'."""
+    try:
+        for lang, verb in (("ru", "Открыть"), ("kk", "Ашу")):
+            set_language(lang)
+            assert t("Open page") == verb != t("Open")
+    finally:
+        set_language("en")
