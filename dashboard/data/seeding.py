@@ -35,6 +35,7 @@ from dashboard import committee
 from dashboard.accounts import audit
 from dashboard.accounts.roles import Principal
 from dashboard.committee import accountability as acc
+from dashboard.config import get_settings
 from dashboard.data.importer import import_files
 from db.engine import bump_version, session_scope
 from db.models import (
@@ -57,7 +58,6 @@ from seed.synthetic import write_csv
 DOCUMENTED_DIR = Path(synthetic_module.__file__).parent / "documented"
 #: the account name every seeded row is recorded under
 SEED_ACTOR = "seed"
-DEFAULT_SYNTHETIC = 2000
 DEFAULT_SEED = 2016
 
 
@@ -99,15 +99,14 @@ def is_empty(engine: Engine) -> bool:
 
 
 def seed_if_empty(engine: Engine) -> SeedReport | None:
-    """First start: load documented + synthetic data into an empty database; None otherwise."""
+    """First start: load documented + synthetic data (OVERSIGHT_SYNTHETIC_CASES of them) into an
+    empty database; None otherwise."""
     if not is_empty(engine):
         return None
-    return seed_database(engine)
+    return seed_database(engine, synthetic=get_settings().synthetic_cases)
 
 
-def seed_database(
-    engine: Engine, *, synthetic: int | None = DEFAULT_SYNTHETIC, seed: int = DEFAULT_SEED
-) -> SeedReport:
+def seed_database(engine: Engine, *, synthetic: int | None, seed: int = DEFAULT_SEED) -> SeedReport:
     """(Re)load the documented cases and, unless `synthetic` is None, a fresh synthetic set of
     that size with the two demonstration sessions."""
 
