@@ -13,8 +13,9 @@ import streamlit as st
 
 from dashboard.accounts.auth import ensure_demo_accounts
 from dashboard.config import get_settings
-from dashboard.data.seeding import seed_if_empty
+from dashboard.data.seeding import SeedReport, seed_if_empty
 from dashboard.i18n import t
+from dashboard.i18n.format import fmt_number
 from dashboard.navigation import PAGES, pages_for
 from dashboard.ui.auth import (
     apply_language,
@@ -37,13 +38,10 @@ st.set_page_config(
 
 
 @st.cache_resource(show_spinner=False)
-def first_start(url: str) -> tuple[str | None, list[str]]:
+def first_start(url: str) -> tuple[SeedReport | None, list[str]]:
     """Once per process and database: seed an empty database, create the demo accounts."""
     eng = engine()
-    seeded = None
-    if get_settings().seed_on_first_start:
-        report = seed_if_empty(eng)
-        seeded = str(report) if report else None
+    seeded = seed_if_empty(eng) if get_settings().seed_on_first_start else None
     return seeded, ensure_demo_accounts(eng)
 
 
@@ -53,7 +51,16 @@ principal = check_session(eng)  # every rerun: the session cookie, account activ
 apply_language(eng)
 if seeded and not st.session_state.get("seed_shown"):
     st.session_state["seed_shown"] = True
-    st.toast(t("First start: demo data loaded ({report}).", report=seeded), icon="🌱")
+    # in the user's language and short enough for a toast (SeedReport's text is the CLI's)
+    st.toast(
+        t(
+            "Demo data loaded: {documented} documented cases from the report and {synthetic} "
+            "synthetic ones.",
+            documented=fmt_number(seeded.documented_cases),
+            synthetic=fmt_number(seeded.synthetic_cases),
+        ),
+        icon=":material/database:",
+    )
 
 language_selector(eng)
 streamlit_texts()

@@ -291,3 +291,18 @@ def test_first_start_seeds_once_and_says_so(monkeypatch: pytest.MonkeyPatch, tmp
     assert len(toasts) == 1 and "documented cases" in toasts[0]
     at.run()
     assert [x.value for x in at.toast] == []
+
+
+def test_first_start_says_so_in_russian(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    """The toast was the CLI's English report inside a Russian sentence."""
+    from dashboard.config import get_settings
+
+    monkeypatch.setenv("OVERSIGHT_DATABASE_URL", f"sqlite:///{tmp_path / 'fresh.db'}")
+    monkeypatch.setenv("OVERSIGHT_SYNTHETIC_CASES", "20")
+    monkeypatch.setenv("OVERSIGHT_LANGUAGE", "ru")
+    get_settings.cache_clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    toasts = [x.value for x in at.toast]
+    assert toasts == ["Демонстрационные данные загружены: 16 дел из доклада и 20 синтетических."]
