@@ -230,7 +230,7 @@ class _Rec:
 
 _SESSIONS: tuple[tuple[str, date, str, str, tuple[_Rec, ...]], ...] = (
     (
-        "Committee session, second half of 2025",
+        "Заседание комитета за второе полугодие 2025 года",
         date(2026, 1, 20),
         "2025-H2",
         "closed",
@@ -238,25 +238,25 @@ _SESSIONS: tuple[tuple[str, date, str, str, tuple[_Rec, ...]], ...] = (
             _Rec(
                 "systemic",
                 "PGO",
-                "Instruct prosecutors to reclassify every procedural complaint alleging torture "
-                "or ill-treatment as a crime report within three days.",
+                "Поручить прокурорам в течение трёх дней регистрировать каждую процессуальную жалобу "
+                "на пытки или жестокое обращение как сообщение об уголовном правонарушении.",
                 date(2026, 6, 30),
                 "reclassification_rate",
                 history=(
                     ("acknowledged", date(2026, 2, 10), None),
-                    ("in_progress", date(2026, 4, 2), "Draft instruction circulated to regions."),
+                    ("in_progress", date(2026, 4, 2), "Проект указания разослан в регионы."),
                     (
                         "partly_implemented",
                         date(2026, 8, 14),
-                        "Instruction issued; applied in 9 of 20 regions so far.",
+                        "Указание издано; пока применяется в 9 регионах из 20.",
                     ),
                 ),
             ),
             _Rec(
                 "systemic",
                 "SPU",
-                "The SPU should take charge of every complaint involving death or serious injury, "
-                "without waiting for a lawyer's request or a court order.",
+                "Специальные прокуроры должны брать в производство каждую жалобу о смерти или "
+                "тяжком вреде здоровью, не дожидаясь ходатайства адвоката или решения суда.",
                 date(2026, 9, 30),
                 "spu_involvement_rate",
                 region="KZ-39",
@@ -265,37 +265,37 @@ _SESSIONS: tuple[tuple[str, date, str, str, tuple[_Rec, ...]], ...] = (
             _Rec(
                 "systemic",
                 "MVD_IID",
-                "Stop screening complaints against the Ministry's own officers; refer them to the "
-                "SPU or the Anti-Corruption Agency on receipt.",
+                "Прекратить собственные проверки жалоб на сотрудников министерства; передавать их "
+                "специальным прокурорам или Антикоррупционной службе при поступлении.",
                 date(2026, 4, 30),
                 "same_family_share",
                 history=(
                     (
                         "rejected",
                         date(2026, 3, 16),
-                        "Reply: internal screening is required by departmental regulations.",
+                        "Ответ: внутренняя проверка предусмотрена ведомственными правилами.",
                     ),
                 ),
             ),
             _Rec(
                 "case",
                 "PROS_REGIONAL",
-                "Review the suspension of this investigation and inform the victim and lawyer "
-                "of every decision in writing.",
+                "Проверить законность приостановления расследования и письменно сообщать "
+                "потерпевшему и адвокату о каждом решении.",
                 date(2026, 3, 31),
                 history=(
                     ("acknowledged", date(2026, 2, 5), None),
                     (
                         "implemented",
                         date(2026, 3, 20),
-                        "Suspension overturned; victim informed in writing.",
+                        "Приостановление отменено; потерпевший уведомлён письменно.",
                     ),
                 ),
             ),
         ),
     ),
     (
-        "Committee session, first half of 2026",
+        "Заседание комитета за первое полугодие 2026 года",
         date(2026, 7, 15),
         "2026-H1",
         "held",
@@ -303,23 +303,23 @@ _SESSIONS: tuple[tuple[str, date, str, str, tuple[_Rec, ...]], ...] = (
             _Rec(
                 "systemic",
                 "PGO",
-                "Inform the victim of every refusal, suspension or termination within 30 days.",
+                "Сообщать потерпевшему о каждом отказе, приостановлении или прекращении в течение 30 дней.",
                 date(2026, 12, 31),
                 "timely_information_rate",
             ),
             _Rec(
                 "systemic",
                 "PROS_REGIONAL",
-                "Review every investigation without an action for more than 180 days and set "
-                "a deadline for the next step.",
+                "Проверить каждое расследование без действий более 180 дней и установить срок "
+                "следующего шага.",
                 date(2026, 10, 31),
                 "stagnant_share",
-                history=(("in_progress", date(2026, 9, 1), "Review of stagnant files started."),),
+                history=(("in_progress", date(2026, 9, 1), "Начата проверка застойных дел."),),
             ),
             _Rec(
                 "case",
                 "SPU",
-                "Take over the investigation and question the victim without delay.",
+                "Принять расследование к своему производству и без промедления допросить потерпевшего.",
                 date(2026, 10, 15),
                 history=(("acknowledged", date(2026, 8, 3), None),),
             ),
@@ -349,73 +349,73 @@ _REPORTS: dict[tuple[int, int], tuple[_Report, ...]] = {
         _Report(
             "in_progress",
             date(2026, 3, 10),
-            "Draft instruction sent to the regional prosecutors for comment.",
-            public="Draft instruction sent to the regional prosecutors for comment.",
+            "Проект указания направлен областным прокурорам для замечаний.",
+            public="Проект указания направлен областным прокурорам для замечаний.",
         ),
         _Report(
             "implemented",
             date(2026, 8, 20),
-            "Instruction No. 7 issued and applied in every region; signed by the deputy "
-            "Prosecutor General.",
-            public="Instruction No. 7 issued and applied in every region.",
+            "Указание № 7 издано и применяется во всех регионах; подписано заместителем "
+            "Генерального прокурора.",
+            public="Указание № 7 издано и применяется во всех регионах.",
         ),
     ),
     (0, 1): (
         _Report(
             "in_progress",
             date(2026, 5, 2),
-            "Duty roster of special prosecutors for deaths in custody set up in Karaganda.",
+            "В Караганде введено дежурство специальных прокуроров по случаям смерти под стражей.",
         ),
     ),
     (0, 2): (
         _Report(
             "not_implemented",
             date(2026, 3, 10),
-            "Internal screening continues under the departmental regulations.",
-            reason="The regulations require screening before referral; a change needs the "
-            "Ministry's order.",
-            public="Internal screening continues under the departmental regulations.",
+            "Внутренние проверки продолжаются по ведомственным правилам.",
+            reason="Правила требуют проверки до передачи; для изменения нужен приказ "
+            "министерства.",
+            public="Внутренние проверки продолжаются по ведомственным правилам.",
         ),
     ),
     (0, 3): (
-        _Report("implemented", date(2026, 3, 15), "The suspension was overturned on review."),
+        _Report("implemented", date(2026, 3, 15), "Приостановление отменено по итогам проверки."),
         _Report(
             "implemented",
             date(2026, 3, 18),
-            "The suspension was overturned on review and the victim informed in writing.",
+            "Приостановление отменено по итогам проверки, потерпевший уведомлён письменно.",
             corrects_previous=True,
-            public="The suspension was overturned and the victim informed in writing.",
+            public="Приостановление отменено, потерпевший уведомлён письменно.",
         ),
     ),
     (1, 1): (
         _Report(
             "in_progress",
             date(2026, 9, 1),
-            "All files without action for 180 days listed; deadlines set in 14 of 20 regions.",
-            public="Stagnant files listed; deadlines set in 14 of 20 regions.",
+            "Составлен список всех дел без действий 180 дней; сроки установлены в 14 регионах из 20.",
+            public="Застойные дела учтены; сроки установлены в 14 регионах из 20.",
         ),
     ),
 }
 _SUBMISSIONS: dict[tuple[int, int], tuple[tuple[str, date, str | None], ...]] = {
     (0, 0): (
         (
-            "Our monitors in two regions found the instruction unknown to district prosecutors "
-            "in June; complaints were still handled as procedural ones.",
+            "Наши наблюдатели в двух регионах в июне установили, что районные прокуроры не знают "
+            "об указании; жалобы по-прежнему рассматривались как процессуальные.",
             date(2026, 9, 5),
-            "Monitors in two regions found the instruction unknown to district prosecutors.",
+            "Наблюдатели в двух регионах установили, что районные прокуроры не знают об указании.",
         ),
         (
-            "A lawyer reports that his client's complaint of 2 September was again refused "
-            "without a criminal case.",
+            "Адвокат сообщает, что по жалобе его подзащитного от 2 сентября снова отказано "
+            "без возбуждения уголовного дела.",
             date(2026, 10, 1),
             None,
         ),
     ),
     (0, 2): (
         (
-            "Complaints against police officers are still screened by their own department.",
+            "Жалобы на сотрудников полиции по-прежнему проверяет их собственное ведомство.",
             date(2026, 4, 2),
-            "Complaints against police officers are still screened by their own department.",
+            "Жалобы на сотрудников полиции по-прежнему проверяет их собственное ведомство.",
         ),
     ),
 }
@@ -429,14 +429,14 @@ _REPORTER = {
     "SPU": "spu",
 }
 
-_MEMBERS = ("Member A (NGO coalition)", "Member B (PMC council)", "Member C (Ombudsman's office)")
+_MEMBERS = ("Член А (коалиция НПО)", "Член Б (совет ОНК)", "Член В (аппарат Омбудсмана)")
 
 
 def seed_sessions(engine: Engine) -> tuple[int, int]:
     """Two past sessions (2025-H2 closed, 2026-H1 held) with docket and recommendations in
     various follow-up states; returns (sessions, recommendations)."""
 
-    who = Principal(username=SEED_ACTOR, role="secretariat", full_name="Demonstration data")
+    who = Principal(username=SEED_ACTOR, role="secretariat", full_name="Демонстрационные данные")
     today = date.today()
     n_recs = 0
     for session_no, (title, when, period, status, recs) in enumerate(_SESSIONS):

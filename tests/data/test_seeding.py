@@ -127,7 +127,7 @@ def test_sessions_have_docket_snapshot_and_follow_up_states(engine):
             "text"
         ].drop_nulls()
     ]
-    assert "Instruction No. 7 issued and applied in every region." in texts
+    assert "Указание № 7 издано и применяется во всех регионах." in texts
     assert not any("deputy Prosecutor General" in t for t in texts)
     assert remove_synthetic(engine) > 0  # the demo sessions go, with their voices
     with Session(engine) as s:
